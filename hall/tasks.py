@@ -1,0 +1,24 @@
+"""Celery tasks of the hall: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+
+
+@shared_task(name="hall.tasks.calendar_sync")
+def calendar_sync(sync_id: int) -> bool:
+    from hall.services import calendar_sync_run
+
+    return calendar_sync_run(sync_id=sync_id)
+
+
+@shared_task(name="hall.tasks.calendar_sync_pending")
+def calendar_sync_pending() -> int:
+    """Run syncs that were requested while the broker was down (beat, every 10 minutes)."""
+    from hall.models import CalendarSync
+    from hall.services import calendar_sync_run
+
+    ran = 0
+    for pk in CalendarSync.objects.filter(status=CalendarSync.Status.PENDING).values_list(
+        "pk", flat=True
+    ):
+        ran += calendar_sync_run(sync_id=pk)
+    return ran

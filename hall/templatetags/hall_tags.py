@@ -1,0 +1,27 @@
+import datetime
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def attr(obj, name: str):
+    """``obj|attr:"name"``: an attribute (called when it is a method), for generic tables."""
+    value = getattr(obj, name, "")
+    return value() if callable(value) else value
+
+
+@register.filter
+def due_class(day) -> str:
+    """CSS class for a due date: past → overdue, within the warning window → soon."""
+    if not isinstance(day, datetime.date):
+        return ""
+    today = timezone.localdate()
+    if day <= today:
+        return "overdue"
+    if day <= today + datetime.timedelta(days=settings.HALL_ROTATION_WARN_DAYS):
+        return "soon"
+    return ""

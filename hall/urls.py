@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hall import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("hall/profile/", views.profile_edit, name="profile_edit"),
+    path("hall/calendar/", views.calendar_view, name="calendar"),
+    path("hall/calendar/days/new/", views.calendar_day_edit, name="calendar_day_create"),
+    path("hall/calendar/days/<int:pk>/", views.calendar_day_edit, name="calendar_day_edit"),
+    path("hall/calendar/days/<int:pk>/delete/", views.calendar_day_delete,
+         name="calendar_day_delete"),
+    path("hall/calendar/<int:year>/confirm/", views.calendar_year_confirm,
+         name="calendar_year_confirm"),
+    path("hall/calendar/sync/", views.calendar_sync, name="calendar_sync"),
+    path("hall/users/", views.user_list, name="user_list"),
+    path("hall/users/new/", views.user_create, name="user_create"),
+    path("hall/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("hall/users/<int:pk>/password/", views.user_password_reset,
+         name="user_password_reset"),
+    path("", include("windows.urls")),
+    path("", include("guides.urls")),
+    path("", include("staff.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
