@@ -15,8 +15,10 @@ def _display(value) -> str:
         return "✓" if value else "✗"
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(
-        value, str
+    if (
+        isinstance(value, (list, tuple, set))
+        or hasattr(value, "__iter__")
+        and not isinstance(value, str)
     ):
         return ", ".join(sorted(str(v) for v in value))
     if hasattr(value, "name") and hasattr(value, "url"):  # a file

@@ -147,8 +147,9 @@ class Catalogue:
         )
 
     def create_view(self, request: HttpRequest) -> HttpResponse:
-        form = self.form_class(request.POST or None, request.FILES or None,
-                               **self.form_kwargs(request))
+        form = self.form_class(
+            request.POST or None, request.FILES or None, **self.form_kwargs(request)
+        )
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
                 obj = self.save(form=form, actor=request.user, creating=True)
@@ -159,7 +160,9 @@ class Catalogue:
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_object_or_404(self.base_queryset(), pk=pk)
         form = self.form_class(
-            request.POST or None, request.FILES or None, instance=obj,
+            request.POST or None,
+            request.FILES or None,
+            instance=obj,
             **self.form_kwargs(request),
         )
         if request.method == "POST" and form.is_valid():

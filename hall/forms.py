@@ -15,8 +15,15 @@ from windows.models import Department
 class HallProfileForm(forms.ModelForm):
     class Meta:
         model = HallProfile
-        fields = ["name", "address", "enquiry_phone", "complaint_phone", "office_hours",
-                  "logo", "seal"]
+        fields = [
+            "name",
+            "address",
+            "enquiry_phone",
+            "complaint_phone",
+            "office_hours",
+            "logo",
+            "seal",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +55,11 @@ class CalendarDayForm(forms.ModelForm):
         data = super().clean()
         day, kind = data.get("date"), data.get("kind")
         if day and kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
-            self.add_error("kind", _("%(day)s is a weekday already; a make-up working day is "
-                                     "a Saturday or Sunday.") % {"day": day})
+            self.add_error(
+                "kind",
+                _("%(day)s is a weekday already; a make-up working day is a Saturday or Sunday.")
+                % {"day": day},
+            )
         if day and kind == CalendarDay.Kind.HOLIDAY and day.weekday() >= 5:
             # A weekend inside a holiday is allowed: it makes the holiday read right.
             pass
@@ -64,12 +74,15 @@ def _role_choices():
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label=gettext_lazy("roles"), choices=_role_choices, required=False,
+        label=gettext_lazy("roles"),
+        choices=_role_choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     department = forms.ModelChoiceField(
         label=gettext_lazy("department (for a liaison)"),
-        queryset=Department.objects.filter(active=True), required=False,
+        queryset=Department.objects.filter(active=True),
+        required=False,
     )
     active = forms.BooleanField(label=gettext_lazy("may log in"), required=False)
 
@@ -83,8 +96,9 @@ class UserRolesForm(forms.Form):
 class UserCreateForm(UserRolesForm):
     username = forms.CharField(label=gettext_lazy("login name"), max_length=30)
     full_name = forms.CharField(label=gettext_lazy("full name"), max_length=50)
-    password = forms.CharField(label=gettext_lazy("initial password"),
-                               widget=forms.PasswordInput, max_length=128)
+    password = forms.CharField(
+        label=gettext_lazy("initial password"), widget=forms.PasswordInput, max_length=128
+    )
 
     field_order = ["username", "full_name", "password", "roles", "department"]
 

@@ -124,7 +124,10 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=12, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -17,8 +17,15 @@ from windows.models import Liaison
 
 logger = logging.getLogger(__name__)
 
-PROFILE_FIELDS = ["name", "address", "enquiry_phone", "complaint_phone", "office_hours",
-                  "logo", "seal"]
+PROFILE_FIELDS = [
+    "name",
+    "address",
+    "enquiry_phone",
+    "complaint_phone",
+    "office_hours",
+    "logo",
+    "seal",
+]
 
 
 @transaction.atomic
@@ -30,13 +37,16 @@ def hall_profile_update(*, actor, form) -> HallProfile:
     profile.pk = 1
     profile.save(force_insert=not exists, force_update=exists)
     audit_record(
-        actor=actor, instance=profile, action=AuditEntry.Action.UPDATE,
+        actor=actor,
+        instance=profile,
+        action=AuditEntry.Action.UPDATE,
         changes=diff(before, snapshot(profile, PROFILE_FIELDS)),
     )
     return profile
 
 
 # --- work calendar -------------------------------------------------------------------------
+
 
 @transaction.atomic
 def calendar_day_save(*, actor, form) -> CalendarDay:
@@ -45,7 +55,8 @@ def calendar_day_save(*, actor, form) -> CalendarDay:
     day.source = CalendarDay.Source.MANUAL
     day.save()
     audit_record(
-        actor=actor, instance=day,
+        actor=actor,
+        instance=day,
         action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
         changes=diff(before, snapshot(day, ["date", "kind", "name"])),
     )
@@ -54,8 +65,12 @@ def calendar_day_save(*, actor, form) -> CalendarDay:
 
 @transaction.atomic
 def calendar_day_delete(*, actor, day: CalendarDay) -> None:
-    audit_record(actor=actor, instance=day, action=AuditEntry.Action.DEACTIVATE,
-                 changes=diff(snapshot(day, ["date", "kind", "name"]), {}))
+    audit_record(
+        actor=actor,
+        instance=day,
+        action=AuditEntry.Action.DEACTIVATE,
+        changes=diff(snapshot(day, ["date", "kind", "name"]), {}),
+    )
     day.delete()
 
 
@@ -83,9 +98,9 @@ def calendar_sync_run(*, sync_id: int) -> bool:
 
     Days the hall entered by hand are kept; years the package knows are marked known.
     """
-    claimed = CalendarSync.objects.filter(
-        pk=sync_id, status=CalendarSync.Status.PENDING
-    ).update(status=CalendarSync.Status.RUNNING)
+    claimed = CalendarSync.objects.filter(pk=sync_id, status=CalendarSync.Status.PENDING).update(
+        status=CalendarSync.Status.RUNNING
+    )
     if claimed != 1:
         return False
     try:
@@ -104,8 +119,7 @@ def calendar_sync_run(*, sync_id: int) -> bool:
             wanted[day] = (CalendarDay.Kind.WORKDAY, names.get(label, label) + "调休")
         with transaction.atomic():
             existing = {
-                d.date: d
-                for d in CalendarDay.objects.filter(source=CalendarDay.Source.PACKAGE)
+                d.date: d for d in CalendarDay.objects.filter(source=CalendarDay.Source.PACKAGE)
             }
             new, changed = [], []
             for day, (kind, name) in wanted.items():
@@ -113,11 +127,18 @@ def calendar_sync_run(*, sync_id: int) -> bool:
                     continue
                 row = existing.get(day)
                 if row is None:
-                    new.append(CalendarDay(date=day, kind=kind, name=name,
-                                           source=CalendarDay.Source.PACKAGE))
+                    new.append(
+                        CalendarDay(
+                            date=day, kind=kind, name=name, source=CalendarDay.Source.PACKAGE
+                        )
+                    )
                 elif (row.kind, row.name) != (kind, name):
                     row.kind, row.name = kind, name
                     changed.append(row)
+            # Days the package no longer lists (a corrected holiday) go too.
+            CalendarDay.objects.filter(source=CalendarDay.Source.PACKAGE).exclude(
+                date__in=list(wanted)
+            ).delete()
             CalendarDay.objects.bulk_create(new, batch_size=500)
             CalendarDay.objects.bulk_update(changed, ["kind", "name"], batch_size=500)
             years = sorted({d.year for d in wanted})
@@ -142,6 +163,7 @@ def calendar_sync_run(*, sync_id: int) -> bool:
 
 # --- users and roles ----------------------------------------------------------------------
 
+
 def _roles_snapshot(user) -> dict[str, str]:
     liaison = Liaison.objects.filter(user=user).select_related("department").first()
     return {
@@ -153,9 +175,11 @@ def _roles_snapshot(user) -> dict[str, str]:
 
 @transaction.atomic
 def user_roles_set(*, actor, user, roles: list[str], department, active: bool) -> None:
+    if "department_liaison" in roles and department is None:
+        raise ValueError("a department liaison needs a department")
     before = _roles_snapshot(user)
     user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
-    if "department_liaison" in roles and department is not None:
+    if "department_liaison" in roles:
         Liaison.objects.update_or_create(user=user, defaults={"department": department})
     else:
         Liaison.objects.filter(user=user).delete()
@@ -168,13 +192,18 @@ def user_roles_set(*, actor, user, roles: list[str], department, active: bool) -
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, roles: list[str], department,
-                password: str):
+def user_create(
+    *, actor, username: str, full_name: str, roles: list[str], department, password: str
+):
     user = get_user_model().objects.create_user(
         username=username, password=password, first_name=full_name[:150]
     )
-    audit_record(actor=actor, instance=user, action=AuditEntry.Action.CREATE,
-                 changes={"username": ["", username], "first_name": ["", full_name]})
+    audit_record(
+        actor=actor,
+        instance=user,
+        action=AuditEntry.Action.CREATE,
+        changes={"username": ["", username], "first_name": ["", full_name]},
+    )
     user_roles_set(actor=actor, user=user, roles=roles, department=department, active=True)
     return user
 
@@ -192,6 +221,10 @@ def user_password_reset(*, actor, user) -> str:
     password = temporary_password()
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, instance=user, action=AuditEntry.Action.UPDATE,
-                 changes={"password": ["", "(reset)"]})
+    audit_record(
+        actor=actor,
+        instance=user,
+        action=AuditEntry.Action.UPDATE,
+        changes={"password": ["", "(reset)"]},
+    )
     return password

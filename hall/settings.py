@@ -89,9 +89,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": parse_database_url(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hall.sqlite3'}")
-    )
+    "default": parse_database_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hall.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

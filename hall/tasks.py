@@ -13,9 +13,18 @@ def calendar_sync(sync_id: int) -> bool:
 @shared_task(name="hall.tasks.calendar_sync_pending")
 def calendar_sync_pending() -> int:
     """Run syncs that were requested while the broker was down (beat, every 10 minutes)."""
+    import datetime
+
+    from django.utils import timezone
+
     from hall.models import CalendarSync
     from hall.services import calendar_sync_run
 
+    # A run whose worker died mid-way (it finishes in seconds) is tried again.
+    CalendarSync.objects.filter(
+        status=CalendarSync.Status.RUNNING,
+        requested_at__lt=timezone.now() - datetime.timedelta(minutes=30),
+    ).update(status=CalendarSync.Status.PENDING)
     ran = 0
     for pk in CalendarSync.objects.filter(status=CalendarSync.Status.PENDING).values_list(
         "pk", flat=True

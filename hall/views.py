@@ -43,8 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if HALL_ADMIN in roles:
         return render(request, "hall/home_admin.html", selectors.admin_dashboard())
     if DUTY_SUPERVISOR in roles:
-        return render(request, "hall/home_supervisor.html",
-                      {"windows": selectors.floor_windows()})
+        return render(request, "hall/home_supervisor.html", {"windows": selectors.floor_windows()})
     if WINDOW_STAFF in roles:
         member = (
             StaffMember.objects.filter(user=request.user)
@@ -56,21 +55,29 @@ def home(request: HttpRequest) -> HttpResponse:
             colleagues = []
             if member.window_id:
                 colleagues = member.window.staff.filter(active=True).exclude(pk=member.pk)
-            return render(request, "hall/home_staff.html",
-                          {"member": member, "history": history, "colleagues": colleagues})
+            return render(
+                request,
+                "hall/home_staff.html",
+                {"member": member, "history": history, "colleagues": colleagues},
+            )
     if DEPARTMENT_LIAISON in roles:
         liaison = Liaison.objects.filter(user=request.user).select_related("department").first()
         if liaison is not None:
             from staff.models import StaffMember as Staff
 
             department = liaison.department
-            return render(request, "hall/home_liaison.html", {
-                "department": department,
-                "windows": selectors.floor_windows().filter(department=department),
-                "staff": Staff.objects.filter(department=department, active=True)
-                .select_related("window"),
-                "rotations_due": selectors.rotations_due(department=department),
-            })
+            return render(
+                request,
+                "hall/home_liaison.html",
+                {
+                    "department": department,
+                    "windows": selectors.floor_windows().filter(department=department),
+                    "staff": Staff.objects.filter(
+                        department=department, active=True
+                    ).select_related("window"),
+                    "rotations_due": selectors.rotations_due(department=department),
+                },
+            )
     return render(request, "hall/home_norole.html")
 
 
@@ -88,6 +95,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 # --- work calendar -------------------------------------------------------------------------
 
+
 @admin_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -97,15 +105,19 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         year = today.year
     year = min(max(year, 2000), 2100)
     known = CalendarYear.objects.filter(year=year).first()
-    return render(request, "hall/calendar.html", {
-        "year": year,
-        "days": selectors.calendar_year(year),
-        "known": known,
-        "missing_years": years_without_holidays([today.year, today.year + 1, year]),
-        "years": list(CalendarYear.objects.values_list("year", flat=True)),
-        "last_sync": CalendarSync.objects.select_related("requested_by").first(),
-        "form": CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}),
-    })
+    return render(
+        request,
+        "hall/calendar.html",
+        {
+            "year": year,
+            "days": selectors.calendar_year(year),
+            "known": known,
+            "missing_years": years_without_holidays([today.year, today.year + 1, year]),
+            "years": list(CalendarYear.objects.values_list("year", flat=True)),
+            "last_sync": CalendarSync.objects.select_related("requested_by").first(),
+            "form": CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}),
+        },
+    )
 
 
 @admin_required
@@ -133,8 +145,9 @@ def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def calendar_year_confirm(request: HttpRequest, year: int) -> HttpResponse:
     services.calendar_year_confirm(actor=request.user, year=year)
-    messages.success(request, _("The holidays of %(year)s are marked as complete.")
-                     % {"year": year})
+    messages.success(
+        request, _("The holidays of %(year)s are marked as complete.") % {"year": year}
+    )
     return redirect(f"{_calendar_url()}?year={year}")
 
 
@@ -147,8 +160,13 @@ def calendar_sync(request: HttpRequest) -> HttpResponse:
     if enqueue(task, sync.pk):
         messages.success(request, _("Loading holidays from the chinesecalendar package."))
     else:
-        messages.warning(request, _("The task queue is unreachable. The request is saved and "
-                                    "will run as soon as the queue is back."))
+        messages.warning(
+            request,
+            _(
+                "The task queue is unreachable. The request is saved and "
+                "will run as soon as the queue is back."
+            ),
+        )
     return redirect("calendar")
 
 
@@ -159,6 +177,7 @@ def _calendar_url() -> str:
 
 
 # --- users and roles ----------------------------------------------------------------------
+
 
 @admin_required
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -172,10 +191,17 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "hall/user_list.html", {
-        "page": page, "query": query, "role": role, "querystring": params.urlencode(),
-        "role_labels": settings.HALL_ROLE_LABELS,
-    })
+    return render(
+        request,
+        "hall/user_list.html",
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "querystring": params.urlencode(),
+            "role_labels": settings.HALL_ROLE_LABELS,
+        },
+    )
 
 
 @admin_required
@@ -184,8 +210,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         user = services.user_create(
-            actor=request.user, username=d["username"], full_name=d["full_name"],
-            roles=d["roles"], department=d["department"], password=d["password"],
+            actor=request.user,
+            username=d["username"],
+            full_name=d["full_name"],
+            roles=d["roles"],
+            department=d["department"],
+            password=d["password"],
         )
         messages.success(request, _("Login %(name)s created.") % {"name": user.username})
         return redirect("user_edit", pk=user.pk)
@@ -203,20 +233,32 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = UserRolesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if user == request.user and HALL_ADMIN not in form.cleaned_data["roles"] \
-                and not user.is_superuser:
+        if (
+            user == request.user
+            and HALL_ADMIN not in form.cleaned_data["roles"]
+            and not user.is_superuser
+        ):
             form.add_error("roles", _("You cannot take the administrator role from yourself."))
         else:
             services.user_roles_set(
-                actor=request.user, user=user, roles=form.cleaned_data["roles"],
-                department=form.cleaned_data["department"], active=form.cleaned_data["active"],
+                actor=request.user,
+                user=user,
+                roles=form.cleaned_data["roles"],
+                department=form.cleaned_data["department"],
+                active=form.cleaned_data["active"],
             )
             messages.success(request, _("Roles of %(name)s saved.") % {"name": user.username})
             return redirect("user_edit", pk=user.pk)
-    return render(request, "hall/user_form.html", {
-        "form": form, "obj": user, "history": audit_for(user),
-        "staff_member": StaffMember.objects.filter(user=user).first(),
-    })
+    return render(
+        request,
+        "hall/user_form.html",
+        {
+            "form": form,
+            "obj": user,
+            "history": audit_for(user),
+            "staff_member": StaffMember.objects.filter(user=user).first(),
+        },
+    )
 
 
 @admin_required
@@ -226,7 +268,10 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     password = services.user_password_reset(actor=request.user, user=user)
     messages.warning(
         request,
-        _("Temporary password for %(name)s: %(pw)s — give it to them in person; it is not "
-          "shown again.") % {"name": user.username, "pw": password},
+        _(
+            "Temporary password for %(name)s: %(pw)s — give it to them in person; it is not "
+            "shown again."
+        )
+        % {"name": user.username, "pw": password},
     )
     return redirect("user_edit", pk=user.pk)

@@ -36,15 +36,15 @@ class StaffMemberForm(forms.ModelForm):
     window_since = forms.DateField(
         label=gettext_lazy("at this window since"),
         required=False,
-        help_text=gettext_lazy("When the window changes: the day the move takes effect "
-                               "(default today)."),
+        help_text=gettext_lazy(
+            "When the window changes: the day the move takes effect (default today)."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
         model = StaffMember
-        fields = ["employee_no", "name", "phone", "department", "window", "post",
-                  "joined_hall_on"]
+        fields = ["employee_no", "name", "phone", "department", "window", "post", "joined_hall_on"]
         widgets = {"joined_hall_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
@@ -89,7 +89,7 @@ class StaffMemberForm(forms.ModelForm):
                 if current and since < current.start:
                     self.add_error(
                         "window_since",
-                        _("The current assignment started on %(day)s; the move cannot be "
-                          "earlier.") % {"day": current.start},
+                        _("The current assignment started on %(day)s; the move cannot be earlier.")
+                        % {"day": current.start},
                     )
         return data

@@ -65,16 +65,18 @@ def export_workbook(staff_members) -> bytes:
     ws = wb.create_sheet("roster")
     ws.append(HEADERS + ["轮岗到期"])
     for s in staff_members:
-        ws.append([
-            s.employee_no,
-            s.name,
-            s.phone,
-            s.department.name,
-            s.window.number if s.window else "",
-            "首席代表" if s.post == StaffMember.Post.CHIEF else "工作人员",
-            s.joined_hall_on,
-            s.rotation_due_on,
-        ])
+        ws.append(
+            [
+                s.employee_no,
+                s.name,
+                s.phone,
+                s.department.name,
+                s.window.number if s.window else "",
+                "首席代表" if s.post == StaffMember.Post.CHIEF else "工作人员",
+                s.joined_hall_on,
+                s.rotation_due_on,
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -137,9 +139,7 @@ def check_rows(raw_rows: list[tuple]) -> RosterResult:
     for d in Department.objects.all():
         for key in (d.name, d.short_name, d.code):
             departments.setdefault(key, d)
-    windows = {
-        w.number: w for w in Window.objects.filter(active=True).select_related("department")
-    }
+    windows = {w.number: w for w in Window.objects.filter(active=True).select_related("department")}
     taken = set(StaffMember.objects.values_list("employee_no", flat=True))
     taken |= set(get_user_model().objects.values_list("username", flat=True))
     seen: dict[str, int] = {}
@@ -155,8 +155,9 @@ def check_rows(raw_rows: list[tuple]) -> RosterResult:
         elif len(no) > 20:
             problems.append(_("employee number is longer than 20 characters"))
         elif no in seen:
-            problems.append(_("employee number %(no)s repeats row %(row)s")
-                            % {"no": no, "row": seen[no]})
+            problems.append(
+                _("employee number %(no)s repeats row %(row)s") % {"no": no, "row": seen[no]}
+            )
         elif no in taken:
             problems.append(_("employee number %(no)s already exists") % {"no": no})
         if not name:
@@ -193,15 +194,17 @@ def check_rows(raw_rows: list[tuple]) -> RosterResult:
         if problems:
             result.errors.append((index, "; ".join(problems)))
         else:
-            result.rows.append({
-                "employee_no": no,
-                "name": name,
-                "phone": phone,
-                "department": department,
-                "window": window,
-                "post": post_value,
-                "joined_hall_on": joined_on,
-            })
+            result.rows.append(
+                {
+                    "employee_no": no,
+                    "name": name,
+                    "phone": phone,
+                    "department": department,
+                    "window": window,
+                    "post": post_value,
+                    "joined_hall_on": joined_on,
+                }
+            )
     if not result.rows and not result.errors:
         result.errors.append((0, _("The file has no staff rows.")))
     return result

@@ -79,7 +79,9 @@ def staff_create(
     if window is not None:
         _move(staff=staff, window=window, since=window_since or joined_hall_on, actor=actor)
     audit_record(
-        actor=actor, instance=staff, action=audit_action,
+        actor=actor,
+        instance=staff,
+        action=audit_action,
         changes=diff({}, snapshot(staff, AUDITED)),
     )
     return staff
@@ -99,8 +101,7 @@ def staff_update(*, actor, staff: StaffMember, data: dict) -> StaffMember:
     user.save(update_fields=["username", "first_name"])
     changes = diff(before, snapshot(staff, AUDITED))
     if changes:
-        audit_record(actor=actor, instance=staff, action=AuditEntry.Action.UPDATE,
-                     changes=changes)
+        audit_record(actor=actor, instance=staff, action=AuditEntry.Action.UPDATE, changes=changes)
     return staff
 
 
@@ -109,7 +110,10 @@ def staff_set_active(*, actor, staff: StaffMember, active: bool) -> None:
     """Leaving the hall closes the seat and the login; coming back reopens the login only."""
     staff.active = active
     if not active:
-        staff.assignments.filter(end__isnull=True).update(end=timezone.localdate())
+        today = timezone.localdate()
+        # A move dated in the future never began: drop it rather than end it before it starts.
+        staff.assignments.filter(end__isnull=True, start__gt=today).delete()
+        staff.assignments.filter(end__isnull=True).update(end=today)
         staff.window = None
     staff.save(update_fields=["active", "window"])
     staff.user.is_active = active
@@ -125,6 +129,4 @@ def staff_set_active(*, actor, staff: StaffMember, active: bool) -> None:
 @transaction.atomic
 def roster_import(*, actor, rows: list[dict]) -> list[StaffMember]:
     """Create every row of an already validated roster, or none of them."""
-    return [
-        staff_create(actor=actor, audit_action=AuditEntry.Action.IMPORT, **row) for row in rows
-    ]
+    return [staff_create(actor=actor, audit_action=AuditEntry.Action.IMPORT, **row) for row in rows]

@@ -86,14 +86,13 @@ def roster_import_view(request: HttpRequest) -> HttpResponse:
             result = roster.check_rows(raw)
             if result.ok:
                 created = services.roster_import(actor=request.user, rows=result.rows)
-                messages.success(
-                    request, _("%(n)s staff members imported.") % {"n": len(created)}
-                )
+                messages.success(request, _("%(n)s staff members imported.") % {"n": len(created)})
                 return redirect("staff_list")
             row_errors = result.errors
     status = 422 if request.method == "POST" else 200
-    return render(request, "staff/import.html", {"form": form, "row_errors": row_errors},
-                  status=status)
+    return render(
+        request, "staff/import.html", {"form": form, "row_errors": row_errors}, status=status
+    )
 
 
 @admin_required
@@ -106,8 +105,7 @@ def roster_template_view(request: HttpRequest) -> HttpResponse:
 @admin_required
 def roster_export_view(request: HttpRequest) -> HttpResponse:
     qs, *_rest = staff_members.filtered(request)
-    response = HttpResponse(roster.export_workbook(qs.iterator(chunk_size=500)),
-                            content_type=XLSX)
+    response = HttpResponse(roster.export_workbook(qs.iterator(chunk_size=500)), content_type=XLSX)
     name = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

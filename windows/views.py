@@ -24,7 +24,9 @@ class DepartmentCatalogue(Catalogue):
         n = obj.windows.filter(active=True).count()
         if n:
             return _("%(name)s still has %(n)s active windows; deactivate or move them first.") % {
-                "name": obj.name, "n": n}
+                "name": obj.name,
+                "n": n,
+            }
         n = obj.staff.filter(active=True).count()
         if n:
             return _("%(name)s still has %(n)s active staff members.") % {"name": obj.name, "n": n}
@@ -43,13 +45,16 @@ class WindowCatalogue(Catalogue):
         n = obj.staff.filter(active=True).count()
         if n:
             return _("%(n)s staff members still sit at window %(number)s; move them first.") % {
-                "n": n, "number": obj.number}
+                "n": n,
+                "number": obj.number,
+            }
         return None
 
     def activate_refusal(self, obj):
         if Window.objects.filter(number=obj.number, active=True).exclude(pk=obj.pk).exists():
             return _("Window number %(number)s is used by another active window.") % {
-                "number": obj.number}
+                "number": obj.number
+            }
         if not obj.department.active:
             return _("Its department %(name)s is inactive.") % {"name": obj.department.name}
         return None
@@ -84,8 +89,7 @@ windows = WindowCatalogue(
         Column("location", gettext_lazy("floor / location")),
     ],
     search_fields=["number", "name", "location", "department__name"],
-    filters=[Filter("department", gettext_lazy("department"), "department_id",
-                    department_choices)],
+    filters=[Filter("department", gettext_lazy("department"), "department_id", department_choices)],
     select_related=("department",),
     detail_template="windows/window_detail.html",
 )

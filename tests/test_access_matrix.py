@@ -1,0 +1,146 @@
+"""Every URL the project resolves × every persona → the status it must answer.
+
+Adding a URL without a row here fails ``test_every_url_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hall.models import CalendarDay
+from tests.factories import ApprovalItemFactory
+
+PERSONAS = ["anonymous", "admin", "supervisor", "staff", "other_staff", "liaison"]
+LOGIN = 302  # anonymous is sent to the login page
+
+ADMIN_ONLY = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "supervisor": 403,
+    "staff": 403,
+    "other_staff": 403,
+    "liaison": 403,
+}
+ADMIN_POST_ONLY = {**ADMIN_ONLY, "admin": 405}
+ANY_LOGGED_IN = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "supervisor": 200,
+    "staff": 200,
+    "other_staff": 200,
+    "liaison": 200,
+}
+EVERYONE = dict.fromkeys(PERSONAS, 200)
+
+# name → (kwargs builder key, expected statuses for GET)
+MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
+    "home": (None, ANY_LOGGED_IN),
+    "healthz": (None, EVERYONE),
+    "login": (None, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "logout": (None, dict.fromkeys(PERSONAS, 405)),
+    "password_change": (None, ANY_LOGGED_IN),
+    "password_change_done": (None, ANY_LOGGED_IN),
+    "set_language": (None, dict.fromkeys(PERSONAS, 302)),
+    "profile_edit": (None, ADMIN_ONLY),
+    "calendar": (None, ADMIN_ONLY),
+    "calendar_day_create": (None, ADMIN_ONLY),
+    "calendar_day_edit": ("calendar_day", ADMIN_ONLY),
+    "calendar_day_delete": ("calendar_day", ADMIN_POST_ONLY),
+    "calendar_year_confirm": ("year", ADMIN_POST_ONLY),
+    "calendar_sync": (None, ADMIN_POST_ONLY),
+    "user_list": (None, ADMIN_ONLY),
+    "user_create": (None, ADMIN_ONLY),
+    "user_edit": ("user", ADMIN_ONLY),
+    "user_password_reset": ("user", ADMIN_POST_ONLY),
+    "department_list": (None, ADMIN_ONLY),
+    "department_create": (None, ADMIN_ONLY),
+    "department_detail": ("department", ADMIN_ONLY),
+    "department_edit": ("department", ADMIN_ONLY),
+    "department_toggle": ("department", ADMIN_POST_ONLY),
+    "window_list": (None, ADMIN_ONLY),
+    "window_create": (None, ADMIN_ONLY),
+    "window_detail": ("window", ADMIN_ONLY),
+    "window_edit": ("window", ADMIN_ONLY),
+    "window_toggle": ("window", ADMIN_POST_ONLY),
+    "item_list": (None, ADMIN_ONLY),
+    "item_create": (None, ADMIN_ONLY),
+    "item_detail": ("item", ADMIN_ONLY),
+    "item_edit": ("item", ADMIN_ONLY),
+    "item_toggle": ("item", ADMIN_POST_ONLY),
+    "staff_list": (None, ADMIN_ONLY),
+    "staff_create": (None, ADMIN_ONLY),
+    "staff_detail": ("staff", ADMIN_ONLY),
+    "staff_edit": ("staff", ADMIN_ONLY),
+    "staff_toggle": ("staff", ADMIN_POST_ONLY),
+    "roster_import": (None, ADMIN_ONLY),
+    "roster_template": (None, ADMIN_ONLY),
+    "roster_export": (None, ADMIN_ONLY),
+}
+
+# Patterns without a name: only the media files runserver serves in DEBUG.
+UNNAMED_ALLOWED = {"^media/(?P<path>.*)$"}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield p.name, prefix + str(p.pattern)
+
+
+def test_every_url_is_in_the_matrix():
+    found = list(_walk(get_resolver().url_patterns))
+    named = {name for name, _ in found if name}
+    unnamed = {pattern for name, pattern in found if not name}
+    assert named - MATRIX.keys() == set(), "URLs missing from the access matrix"
+    assert MATRIX.keys() - named == set(), "matrix rows for URLs that no longer exist"
+    assert unnamed <= UNNAMED_ALLOWED
+
+
+@pytest.fixture
+def url_objects(staff_member, other_staff_member, liaison_user, supervisor_user, admin_user):
+    item = ApprovalItemFactory(department=staff_member.department)
+    day = CalendarDay.objects.create(date=datetime.date(2031, 1, 1), kind="holiday", name="元旦")
+    return {
+        "calendar_day": {"pk": day.pk},
+        "year": {"year": 2031},
+        "user": {"pk": other_staff_member.user_id},
+        "department": {"pk": staff_member.department_id},
+        "window": {"pk": staff_member.window_id},
+        "item": {"pk": item.pk},
+        "staff": {"pk": staff_member.pk},
+    }
+
+
+CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_access(name, persona, request, url_objects):
+    key, expected = MATRIX[name]
+    url = reverse(name, kwargs=url_objects[key] if key else None)
+    client = request.getfixturevalue(persona)
+    response = client.get(url)
+    assert response.status_code == expected[persona], f"GET {url} as {persona}"
+    if (
+        expected[persona] == LOGIN
+        and persona == "anonymous"
+        and name not in {"login", "set_language"}
+    ):
+        assert response["Location"].startswith(reverse("login"))
+
+
+POST_ONLY = [name for name, (_key, exp) in MATRIX.items() if exp is ADMIN_POST_ONLY]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "supervisor", "staff", "liaison"])
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_writes_refused_to_other_roles(name, persona, request, url_objects):
+    key, _expected = MATRIX[name]
+    url = reverse(name, kwargs=url_objects[key] if key else None)
+    response = request.getfixturevalue(persona).post(url)
+    assert response.status_code == (LOGIN if persona == "anonymous" else 403)
