@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
 
     session = SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "hall.backends.HallBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()  # saves, and gives the session its key
     print(session.session_key)

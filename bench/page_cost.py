@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(
         get_user_model().objects.get(username=args.user),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend="hall.backends.HallBackend",
     )
 
     for path in args.paths:

@@ -95,7 +95,15 @@ export HALL_SSL_REDIRECT=false
 export HALL_SECURE_COOKIES=false
 export HALL_VAR_DIR="$VAR_DIR"
 export DJANGO_STATIC_ROOT="$VAR_DIR/static"
-unset REDIS_URL DJANGO_DEBUG  # tasks eager, DEBUG forced off anyway
+unset DJANGO_DEBUG  # DEBUG is forced off anyway
+# Production runs with Redis (Celery's broker, the shared cache and cached sessions): so does
+# the bench, on a Redis database of its own that it empties first.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    sleep 1
+fi
+export REDIS_URL="redis://127.0.0.1:6379/${BENCH_REDIS_DB:-13}"
+redis-cli -h 127.0.0.1 -p 6379 -n "${BENCH_REDIS_DB:-13}" flushdb >/dev/null
 
 # --- database and data --------------------------------------------------------------------
 log "recreating database $DB_NAME"

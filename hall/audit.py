@@ -15,14 +15,14 @@ def _display(value) -> str:
         return "✓" if value else "✗"
     if isinstance(value, models.Model):
         return str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # a file: iterable, but by its lines
+        return value.name or ""
     if (
         isinstance(value, (list, tuple, set))
         or hasattr(value, "__iter__")
         and not isinstance(value, str)
     ):
         return ", ".join(sorted(str(v) for v in value))
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file
-        return value.name or ""
     return str(value)
 
 
@@ -38,6 +38,17 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, str]:
         else:
             values[name] = _display(getattr(instance, name))
     return values
+
+
+def snapshot_saved(instance: models.Model, fields: list[str]) -> dict[str, str]:
+    """The record's values as stored, before a bound form's validation changed the instance.
+
+    (A ModelForm writes the cleaned values onto its instance during ``is_valid()``.)
+    """
+    if instance.pk is None or instance._state.adding:
+        return {}
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    return snapshot(stored, fields) if stored is not None else {}
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -78,3 +89,8 @@ def audit_for(instance: models.Model):
             (labels.get(name, name), old, new) for name, (old, new) in entry.changes.items()
         ]
     return entries
+
+
+def audit_head() -> int:
+    """The newest audit entry's id: changes whenever any audited record changes."""
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0

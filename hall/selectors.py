@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -14,10 +15,18 @@ from staff.models import StaffMember
 from staff.rotation import joined_before_for_due
 from windows.models import Department, Window
 
+PROFILE_CACHE_KEY = "hall:profile"
+
 
 def hall_profile() -> HallProfile:
-    profile = HallProfile.objects.filter(pk=1).first()
-    return profile or HallProfile(pk=1, name="行政审批服务大厅")
+    """The hall's profile, read on every page: cached for a minute, dropped when saved."""
+    profile = cache.get(PROFILE_CACHE_KEY)
+    if profile is None:
+        profile = HallProfile.objects.filter(pk=1).first() or HallProfile(
+            pk=1, name="行政审批服务大厅"
+        )
+        cache.set(PROFILE_CACHE_KEY, profile, 60)
+    return profile
 
 
 def rotations_due(*, within_days: int | None = None, department=None):

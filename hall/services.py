@@ -8,11 +8,13 @@ import string
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from hall.audit import audit_record, diff, snapshot
+from hall.audit import audit_record, diff, snapshot, snapshot_saved
 from hall.models import AuditEntry, CalendarDay, CalendarSync, CalendarYear, HallProfile
+from hall.selectors import PROFILE_CACHE_KEY
 from windows.models import Liaison
 
 logger = logging.getLogger(__name__)
@@ -31,11 +33,12 @@ PROFILE_FIELDS = [
 @transaction.atomic
 def hall_profile_update(*, actor, form) -> HallProfile:
     instance = form.instance
-    before = snapshot(instance, PROFILE_FIELDS) if instance.pk else {}
+    before = snapshot_saved(instance, PROFILE_FIELDS)
     exists = HallProfile.objects.filter(pk=1).exists()
     profile = form.save(commit=False)
     profile.pk = 1
     profile.save(force_insert=not exists, force_update=exists)
+    transaction.on_commit(lambda: cache.delete(PROFILE_CACHE_KEY))
     audit_record(
         actor=actor,
         instance=profile,
@@ -50,7 +53,7 @@ def hall_profile_update(*, actor, form) -> HallProfile:
 
 @transaction.atomic
 def calendar_day_save(*, actor, form) -> CalendarDay:
-    before = snapshot(form.instance, ["date", "kind", "name"]) if form.instance.pk else {}
+    before = snapshot_saved(form.instance, ["date", "kind", "name"])
     day = form.save(commit=False)
     day.source = CalendarDay.Source.MANUAL
     day.save()

@@ -19,7 +19,7 @@ class StaffMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_member"
     )
     employee_no = models.CharField(_("employee number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     department = models.ForeignKey(
         "windows.Department",

@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hall.audit import audit_record, diff, snapshot
@@ -111,9 +112,10 @@ def staff_set_active(*, actor, staff: StaffMember, active: bool) -> None:
     staff.active = active
     if not active:
         today = timezone.localdate()
-        # A move dated in the future never began: drop it rather than end it before it starts.
-        staff.assignments.filter(end__isnull=True, start__gt=today).delete()
-        staff.assignments.filter(end__isnull=True).update(end=today)
+        # Moves dated in the future never began: drop them rather than end them before they
+        # start; every other seat (open, or closed the day before such a move) ends today.
+        staff.assignments.filter(start__gt=today).delete()
+        staff.assignments.filter(Q(end__isnull=True) | Q(end__gt=today)).update(end=today)
         staff.window = None
     staff.save(update_fields=["active", "window"])
     staff.user.is_active = active

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from hall.catalogue import Catalogue, Column, Filter
 from hall.roles import admin_required
+from hall.templatetags.hall_tags import due_class
 from staff import roster, services
 from staff.forms import StaffMemberForm
 from staff.models import StaffMember
@@ -49,11 +50,12 @@ staff_members = StaffCatalogue(
     singular=gettext_lazy("staff member"),
     columns=[
         Column("employee_no", gettext_lazy("employee number")),
-        Column("name", gettext_lazy("name"), link=True),
+        Column("name", gettext_lazy("full name"), link=True),
         Column("department", gettext_lazy("department")),
         Column("window", gettext_lazy("current window")),
         Column("get_post_display", gettext_lazy("post")),
         Column("joined_hall_on", gettext_lazy("joined the hall on")),
+        Column("rotation_due_on", gettext_lazy("rotation due"), css=due_class),
     ],
     search_fields=["employee_no", "name", "phone", "window__number"],
     filters=[

@@ -77,7 +77,7 @@ def liaison_user(department):
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="hall.backends.HallBackend")
     return client
 
 
