@@ -25,8 +25,12 @@ class HallProfileForm(forms.ModelForm):
             "seal",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, instance=None, **kwargs):
+        # Pages read the profile from a per-process cache that may be a minute old; a save
+        # built on such a copy writes its old (or empty) seal and logo back. Edit the stored row.
+        if instance is not None and instance.pk:
+            instance = HallProfile.objects.filter(pk=instance.pk).first() or instance
+        super().__init__(*args, instance=instance, **kwargs)
         for name in ("enquiry_phone", "complaint_phone"):
             self.fields[name].validators.append(validate_phone)
         for name in ("logo", "seal"):

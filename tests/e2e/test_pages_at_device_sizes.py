@@ -1,0 +1,71 @@
+"""Each role's pages at the size of the device it is used on: nothing wider than the screen.
+
+Screenshots land in test-artifacts/ to be looked at.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.conftest import login
+
+DEMO_PASSWORD = "hall-demo-2026"
+
+# (login, device, paths, text each page must show)
+JOURNEYS = [
+    (
+        "admin",
+        "desktop",
+        [
+            "/",
+            "/staff/",
+            "/windows/",
+            "/items/",
+            "/hall/calendar/",
+            "/hall/users/",
+            "/hall/profile/",
+            "/staff/import/",
+        ],
+        "沙坪坝",
+    ),
+    ("admin", "tablet", ["/", "/staff/", "/departments/"], "沙坪坝"),
+    ("supervisor", "tablet", ["/"], "A01"),
+    ("supervisor", "tablet_portrait", ["/"], "A01"),
+    ("S0001", "phone", ["/", "/accounts/password/"], "高红佳"),
+    ("liaison", "phone", ["/"], "工商"),
+]
+
+
+@pytest.fixture
+def demo_hall(transactional_db):
+    call_command("seed_demo", verbosity=0)
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize(
+    ("username", "device", "paths", "text"), JOURNEYS, ids=[f"{j[0]}-{j[1]}" for j in JOURNEYS]
+)
+def test_role_pages_fit_their_device(
+    live_server, page_at, shot, demo_hall, username, device, paths, text
+):
+    page = page_at(device)
+    login(page, live_server, username, DEMO_PASSWORD)
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert text in page.content(), path
+        slug = path.strip("/").replace("/", "-") or "home"
+        shot(page, f"{username}-{device}-{slug}")
+        assert _fits(page), f"{path} is wider than the {device} screen"
+
+
+def test_login_page_on_a_phone(live_server, page_at, shot, transactional_db):
+    page = page_at("phone")
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert "登录" in page.content()
+    shot(page, "anonymous-phone-login")
+    assert _fits(page)
