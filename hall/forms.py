@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from hall.models import CalendarDay, HallProfile
 from hall.roles import ALL_ROLES, DEPARTMENT_LIAISON
-from hall.validators import validate_image_upload, validate_phone
+from hall.validators import validate_image_upload, validate_service_phone
 from windows.models import Department
 
 
@@ -32,7 +32,7 @@ class HallProfileForm(forms.ModelForm):
             instance = HallProfile.objects.filter(pk=instance.pk).first() or instance
         super().__init__(*args, instance=instance, **kwargs)
         for name in ("enquiry_phone", "complaint_phone"):
-            self.fields[name].validators.append(validate_phone)
+            self.fields[name].validators.append(validate_service_phone)
         for name in ("logo", "seal"):
             self.fields[name].widget.attrs["accept"] = "image/png,image/jpeg"
 

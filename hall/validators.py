@@ -9,12 +9,26 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+# The national government service hotlines (12345 便民热线, 12315, 12366 …).
+HOTLINE_RE = re.compile(r"^12\d{3}$")
 
 
 def validate_phone(value: str) -> None:
     if value and not PHONE_RE.match(value):
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline such as 023-65312345."),
+            code="phone",
+        )
+
+
+def validate_service_phone(value: str) -> None:
+    """A phone the hall publishes: a mobile, a landline, or a 123xx government hotline."""
+    if value and not (PHONE_RE.match(value) or HOTLINE_RE.match(value)):
+        raise ValidationError(
+            _(
+                "Enter a landline such as 023-65312345, a mobile number, or a hotline such as "
+                "12345."
+            ),
             code="phone",
         )
 

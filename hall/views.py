@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from hall import selectors, services
 from hall.audit import audit_for
 from hall.forms import CalendarDayForm, HallProfileForm, UserCreateForm, UserRolesForm
-from hall.models import CalendarDay, CalendarSync, CalendarYear
+from hall.models import CalendarDay, CalendarSync, CalendarYear, HallProfile
 from hall.queue import enqueue
 from hall.roles import (
     DEPARTMENT_LIAISON,
@@ -83,7 +83,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = selectors.hall_profile()
+    # From the database, not the per-process cached copy: saving a stale copy would write
+    # old values (an empty seal) back over newer ones.
+    profile = HallProfile.objects.filter(pk=1).first() or HallProfile(pk=1)
     form = HallProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.hall_profile_update(actor=request.user, form=form)

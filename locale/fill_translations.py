@@ -81,6 +81,7 @@ TRANSLATIONS: dict[str, str] = {
     "Before": "修改前",
     "After": "修改后",
     "No changes recorded yet.": "暂无变更记录。",
+    "System": "系统",
     "audit entry": "变更记录",
     "Created": "新增",
     "Changed": "修改",

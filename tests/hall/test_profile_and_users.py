@@ -93,11 +93,19 @@ def test_saving_the_profile_records_old_and_new_values(admin, admin_user):
 
 
 def test_a_bad_enquiry_phone_is_refused_and_nothing_is_saved(admin):
-    response = admin.post(reverse("profile_edit"), {**PROFILE, "enquiry_phone": "12345"})
+    response = admin.post(reverse("profile_edit"), {**PROFILE, "enquiry_phone": "1234"})
 
-    expected = tr("Enter an 11-digit mobile number or a landline such as 023-65312345.")
+    expected = tr(
+        "Enter a landline such as 023-65312345, a mobile number, or a hotline such as 12345."
+    )
     assert expected in field_error(response, "enquiry_phone")
     assert not HallProfile.objects.exists()
+
+
+def test_the_government_hotline_is_accepted_as_the_complaint_phone(admin):
+    admin.post(reverse("profile_edit"), {**PROFILE, "complaint_phone": "12345"})
+
+    assert HallProfile.objects.get().complaint_phone == "12345"
 
 
 def test_a_small_png_seal_is_accepted_and_stored(admin, settings, tmp_path):
