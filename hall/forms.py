@@ -53,7 +53,7 @@ class CalendarDayForm(forms.ModelForm):
     class Meta:
         model = CalendarDay
         fields = ["date", "kind", "name"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean(self):
         data = super().clean()

@@ -39,13 +39,13 @@ class StaffMemberForm(forms.ModelForm):
         help_text=gettext_lazy(
             "When the window changes: the day the move takes effect (default today)."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     class Meta:
         model = StaffMember
         fields = ["employee_no", "name", "phone", "department", "window", "post", "joined_hall_on"]
-        widgets = {"joined_hall_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"joined_hall_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
