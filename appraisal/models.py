@@ -1,1 +1,333 @@
-# Models arrive with this app's own issue.
+"""The monthly 100-point appraisal: rule books, the insert-only score ledger, month results.
+
+Every signal about a person or a window lands in ``ScoreEntry`` through
+``appraisal.services.score_entry_add`` — the one door in. An entry is never edited or deleted:
+a correction is a reversing entry pointing at the one it reverses.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleBook(models.Model):
+    """A dated version of the appraisal rules and the award and bonus policy.
+
+    The rules in force on a day come from the newest book effective on or before it, so a
+    revision never rewrites past months.
+    """
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General appraisal rules")
+        WINDOW = "window", _("Rules for windows")
+        STAFF = "staff", _("Rules for staff")
+
+    title = models.CharField(_("title"), max_length=200)
+    effective_from = models.DateField(_("effective from"), unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+    star_share = models.DecimalField(
+        _("service stars, share of staff (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    star_minimum = models.PositiveSmallIntegerField(_("service stars, at least"), default=1)
+    banner_count = models.PositiveSmallIntegerField(_("civilised window banners"), default=1)
+    award_min_total = models.DecimalField(
+        _("minimum total to qualify for an award"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("100.0"),
+    )
+    bonus_per_point = models.DecimalField(
+        _("bonus per point above or below 100 (yuan)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("20.00"),
+    )
+    bonus_base = models.DecimalField(
+        _("bonus at exactly 100 points (yuan)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("500.00"),
+    )
+    window_includes_staff = models.BooleanField(
+        _("a window's total includes its staff's average net points"), default=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("rule book")
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.effective_from:%Y-%m-%d}）"
+
+
+class Rule(models.Model):
+    class Category(models.TextChoices):
+        ATTENDANCE = "attendance", _("Attendance and labour discipline")
+        DRESS = "dress", _("Dress and appearance")
+        LANGUAGE = "language", _("Service language")
+        QUALITY = "quality", _("Service quality")
+        EFFICIENCY = "efficiency", _("Efficiency")
+        RATING = "rating", _("Public rating")
+        COMPLAINT = "complaint", _("Complaint")
+        LOST_PROPERTY = "lost_property", _("Lost property returned")
+        COMMENDATION = "commendation", _("Commendation")
+        OTHER = "other", _("Other")
+
+    class Subject(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        WINDOW = "window", _("Window")
+
+    book = models.ForeignKey(RuleBook, on_delete=models.PROTECT, related_name="rules")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    applies_to = models.CharField(_("applies to"), max_length=10, choices=Subject.choices)
+    min_points = models.DecimalField(_("points from"), max_digits=5, decimal_places=1)
+    max_points = models.DecimalField(_("points to"), max_digits=5, decimal_places=1)
+    monthly_cap = models.DecimalField(
+        _("cap per month (points, absolute)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    disqualifies = models.BooleanField(_("disqualifies from the month's awards"), default=False)
+
+    class Meta:
+        ordering = ["book", "code"]
+        verbose_name = _("rule")
+        constraints = [
+            models.UniqueConstraint(fields=["book", "code"], name="rule_code_unique_in_book"),
+            models.CheckConstraint(
+                condition=Q(min_points__lte=models.F("max_points")), name="rule_points_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_points__gte=0) | Q(max_points__lte=0),
+                name="rule_points_one_sign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_addition(self) -> bool:
+        return self.min_points >= 0
+
+    @property
+    def points_label(self) -> str:
+        if self.min_points == self.max_points:
+            return f"{self.min_points:+g}"
+        return f"{self.min_points:+g} ~ {self.max_points:+g}"
+
+
+class AppraisalMonth(models.Model):
+    """One month of appraisal: open → closed → published → final."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+        FINAL = "final", _("Final")
+
+    month = models.DateField(_("month"), unique=True)  # the first day
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    appeal_until = models.DateField(null=True, blank=True)
+    final_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="appraisal_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def last_day(self) -> datetime.date:
+        nxt = (self.month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return nxt - datetime.timedelta(days=1)
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"evidence/{instance.occurred_on:%Y/%m}/{filename}"
+
+
+class ScoreEntry(models.Model):
+    """A line of the ledger: + or − points for one staff member or one window. Insert-only."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by the hall office")
+        DUTY_LOG = "duty_log", _("Duty log")
+        COMPLAINT = "complaint", _("Complaint")
+        RATING = "rating", _("Public rating")
+        LOST_PROPERTY = "lost_property", _("Lost property")
+        APPEAL = "appeal", _("Appeal decision")
+
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="score_entries",
+        verbose_name=_("staff member"),
+    )
+    window = models.ForeignKey(
+        "windows.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="score_entries",
+        verbose_name=_("window"),
+    )
+    rule = models.ForeignKey(
+        Rule, on_delete=models.PROTECT, related_name="entries", verbose_name=_("rule")
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    occurred_on = models.DateField(_("date it happened"))
+    month = models.ForeignKey(AppraisalMonth, on_delete=models.PROTECT, related_name="entries")
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    reason = models.TextField(_("reason for the reversal"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("score entry")
+        verbose_name_plural = _("score entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(staff__isnull=False) & Q(window__isnull=True))
+                | (Q(staff__isnull=True) & Q(window__isnull=False)),
+                name="score_entry_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "staff"]),
+            models.Index(fields=["month", "window"]),
+        ]
+
+    def __str__(self) -> str:
+        who = self.staff or self.window
+        return f"{self.occurred_on} {who} {self.rule.code} {self.points:+g}"
+
+
+class MonthlyResult(models.Model):
+    """A month's result for one staff member or one window, written by the month close."""
+
+    month = models.ForeignKey(AppraisalMonth, on_delete=models.CASCADE, related_name="results")
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monthly_results",
+    )
+    window = models.ForeignKey(
+        "windows.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monthly_results",
+    )
+    department = models.ForeignKey("windows.Department", on_delete=models.PROTECT, related_name="+")
+    base = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("100"))
+    additions = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
+    deductions = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
+    # A window's total includes its staff's average net points when the rule book says so.
+    staff_share = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
+    total = models.DecimalField(max_digits=6, decimal_places=1)
+    rank_hall = models.PositiveIntegerField()
+    rank_department = models.PositiveIntegerField()
+    bonus = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    disqualified = models.BooleanField(default=False)
+    is_star = models.BooleanField(default=False)
+    is_banner = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["rank_hall"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "staff"], name="result_unique_staff"),
+            models.UniqueConstraint(fields=["month", "window"], name="result_unique_window"),
+            models.CheckConstraint(
+                condition=(Q(staff__isnull=False) & Q(window__isnull=True))
+                | (Q(staff__isnull=True) & Q(window__isnull=False)),
+                name="result_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.staff or self.window} {self.total}"
+
+
+class Award(models.Model):
+    class Kind(models.TextChoices):
+        CIVILISED_WINDOW = "civilised_window", _("Civilised Window banner (流动文明窗口标兵)")
+        SERVICE_STAR = "service_star", _("Service Star (服务明星)")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    month = models.ForeignKey(AppraisalMonth, on_delete=models.CASCADE, related_name="awards")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    staff = models.ForeignKey(
+        "staff.StaffMember", null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    window = models.ForeignKey(
+        "windows.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+
+    class Meta:
+        ordering = ["month", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "kind", "staff"], name="award_unique_staff"),
+            models.UniqueConstraint(fields=["month", "kind", "window"], name="award_unique_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.get_kind_display()} {self.staff or self.window}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from hall.env import (
@@ -171,6 +172,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 CELERY_TIMEZONE = TIME_ZONE
 # The beat schedule, in one place; one comment per entry.
 CELERY_BEAT_SCHEDULE = {
+    # Close the month that just ended: results and proposed awards, on the 1st at 02:00.
+    "appraisal-close-previous-month": {
+        "task": "appraisal.tasks.close_previous_month",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",
@@ -199,3 +205,6 @@ HALL_ROLE_LABELS = {
     "window_staff": _("Window staff"),
     "department_liaison": _("Department liaison"),
 }
+
+# Appraisal: working days staff have to appeal after a month is published.
+HALL_APPEAL_DAYS = env_int("HALL_APPEAL_DAYS", 3)

@@ -1,0 +1,399 @@
+"""Writes of the appraisal. ``score_entry_add`` is the one door into the ledger: the duty log,
+complaints, ratings and lost property (later issues) add entries only through it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal import scoring
+from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from hall.workcalendar import add_working_days
+from staff.models import Assignment, StaffMember
+from windows.models import Window
+
+Status = AppraisalMonth.Status
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def rule_book_in_force(day: datetime.date) -> RuleBook | None:
+    return RuleBook.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+def month_get(day: datetime.date) -> AppraisalMonth:
+    """The appraisal month containing ``day``, created open on first use."""
+    start = first_of_month(day)
+    month = AppraisalMonth.objects.filter(month=start).first()
+    if month is None:
+        try:
+            with transaction.atomic():
+                month = AppraisalMonth.objects.create(month=start)
+        except IntegrityError:  # created meanwhile by another request
+            month = AppraisalMonth.objects.get(month=start)
+    return month
+
+
+def _check_entry(
+    *,
+    rule: Rule,
+    points: Decimal,
+    occurred_on: datetime.date,
+    staff,
+    window,
+    evidence: str,
+    evidence_file,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if (staff is None) == (window is None):
+        errors["staff"].append(_("Choose either one staff member or one window."))
+    elif staff is not None and rule.applies_to != Rule.Subject.STAFF:
+        errors["rule"].append(_("This rule applies to windows, not to staff."))
+    elif window is not None and rule.applies_to != Rule.Subject.WINDOW:
+        errors["rule"].append(_("This rule applies to staff, not to windows."))
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"].append(_("The date cannot be in the future."))
+    else:
+        book = rule_book_in_force(occurred_on)
+        if book is None or book.pk != rule.book_id:
+            errors["rule"].append(
+                _("Rule %(code)s is not in the rule book in force on %(day)s.")
+                % {"code": rule.code, "day": occurred_on}
+            )
+    if points is None or not (rule.min_points <= points <= rule.max_points):
+        errors["points"].append(
+            _("Rule %(code)s allows %(range)s points.")
+            % {"code": rule.code, "range": rule.points_label}
+        )
+    if rule.evidence_required and not (evidence.strip() or evidence_file):
+        errors["evidence"].append(
+            _("Rule %(code)s needs evidence: a description or a file.") % {"code": rule.code}
+        )
+    return errors
+
+
+@transaction.atomic
+def score_entry_add(
+    *,
+    author,
+    rule: Rule,
+    points: Decimal,
+    occurred_on: datetime.date,
+    staff: StaffMember | None = None,
+    window: Window | None = None,
+    evidence: str = "",
+    evidence_file=None,
+    source: str = ScoreEntry.Source.MANUAL,
+    source_object=None,
+) -> ScoreEntry:
+    """Add a ledger line, or raise ValidationError (by field) and write nothing.
+
+    The month row is locked for the insert, so an entry racing the month close is either
+    counted by it or refused with "month closed" — never lost, never left out of a total.
+    """
+    points = Decimal(str(points)) if points is not None else None
+    errors = _check_entry(
+        rule=rule,
+        points=points,
+        occurred_on=occurred_on,
+        staff=staff,
+        window=window,
+        evidence=evidence,
+        evidence_file=evidence_file,
+    )
+    if errors:
+        raise ValidationError(dict(errors))
+    month = AppraisalMonth.objects.select_for_update().get(pk=month_get(occurred_on).pk)
+    if month.status != Status.OPEN:
+        raise ValidationError(
+            {
+                "occurred_on": [
+                    _("%(month)s is closed: no new entries.") % {"month": f"{month.month:%Y-%m}"}
+                ]
+            }
+        )
+    if rule.monthly_cap is not None:
+        subject = Q(staff=staff) if staff is not None else Q(window=window)
+        used = ScoreEntry.objects.filter(subject, month=month, rule__code=rule.code).aggregate(
+            s=Sum("points")
+        )["s"] or Decimal("0")
+        if abs(used + points) > rule.monthly_cap:
+            raise ValidationError(
+                {
+                    "points": [
+                        _(
+                            "Rule %(code)s is capped at %(cap)s points a month; "
+                            "%(used)s already used."
+                        )
+                        % {"code": rule.code, "cap": f"{rule.monthly_cap:g}", "used": f"{used:g}"}
+                    ]
+                }
+            )
+    source_type = source_id = None
+    if source_object is not None:
+        source_type = ContentType.objects.get_for_model(source_object)
+        source_id = str(source_object.pk)
+    return ScoreEntry.objects.create(
+        staff=staff,
+        window=window,
+        rule=rule,
+        points=points,
+        occurred_on=occurred_on,
+        month=month,
+        evidence=evidence,
+        evidence_file=evidence_file or "",
+        source=source,
+        source_type=source_type,
+        source_id=source_id or "",
+        author=author,
+    )
+
+
+@transaction.atomic
+def score_entry_reverse(
+    *, author, entry: ScoreEntry, reason: str, source: str = ScoreEntry.Source.MANUAL
+) -> ScoreEntry:
+    """Cancel an entry with one that takes its points back, in the same month.
+
+    Allowed while the month is open; in a published month only as an appeal decision (the
+    results are then recomputed before the month becomes final).
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the entry is reversed.")]})
+    month = AppraisalMonth.objects.select_for_update().get(pk=entry.month_id)
+    allowed = month.status == Status.OPEN or (
+        month.status == Status.PUBLISHED and source == ScoreEntry.Source.APPEAL
+    )
+    if not allowed:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("%(month)s is %(status)s: entries there can no longer be reversed.")
+                    % {"month": f"{month.month:%Y-%m}", "status": month.get_status_display()}
+                ]
+            }
+        )
+    if entry.reverses_id is not None:
+        raise ValidationError({"reason": [_("A reversal cannot itself be reversed.")]})
+    if ScoreEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({"reason": [_("This entry was already reversed.")]})
+    return ScoreEntry.objects.create(
+        staff=entry.staff,
+        window=entry.window,
+        rule=entry.rule,
+        points=-entry.points,
+        occurred_on=entry.occurred_on,
+        month=month,
+        evidence=entry.evidence,
+        source=source,
+        reverses=entry,
+        reason=reason,
+        author=author,
+    )
+
+
+# --- the month close ---------------------------------------------------------------------
+
+
+def _net_by(month: AppraisalMonth, field: str) -> dict[int, dict]:
+    """Per subject: additions, deductions (positive) and whether a disqualifying rule hit.
+
+    An entry and its reversal cancel out; a disqualifying rule counts only if its entries
+    were not all reversed.
+    """
+    rows = (
+        ScoreEntry.objects.filter(month=month, **{f"{field}__isnull": False})
+        .values(field, "rule__code", "rule__disqualifies")
+        .annotate(net=Sum("points"))
+    )
+    out: dict[int, dict] = defaultdict(
+        lambda: {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
+    )
+    for row in rows:
+        net = row["net"] or Decimal("0")
+        bucket = out[row[field]]
+        if net > 0:
+            bucket["add"] += net
+        elif net < 0:
+            bucket["ded"] += -net
+            if row["rule__disqualifies"]:
+                bucket["dq"] = True
+    return out
+
+
+def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
+    """Which staff sat at each window at some point of the month."""
+    seats = Assignment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
+    ).values_list("window_id", "staff_id")
+    by_window: dict[int, set[int]] = defaultdict(set)
+    for window_id, staff_id in seats:
+        by_window[window_id].add(staff_id)
+    return by_window
+
+
+def month_results_compute(month: AppraisalMonth) -> None:
+    """(Re)write the month's results and proposed awards. Same entries → same rows."""
+    book = rule_book_in_force(month.last_day)
+    staff_net = _net_by(month, "staff")
+    window_net = _net_by(month, "window")
+    staff_rows = {
+        s.pk: s for s in StaffMember.objects.filter(Q(active=True) | Q(pk__in=list(staff_net)))
+    }
+    window_rows = {
+        w.pk: w for w in Window.objects.filter(Q(active=True) | Q(pk__in=list(window_net)))
+    }
+    staff_tallies = []
+    for pk, s in staff_rows.items():
+        n = staff_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
+        staff_tallies.append(
+            scoring.Tally(
+                pk, s.department_id, s.employee_no, n["add"], n["ded"], disqualified=n["dq"]
+            )
+        )
+    net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
+    seated = _staff_windows(month)
+    window_tallies = []
+    for pk, w in window_rows.items():
+        n = window_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
+        extra = Decimal("0")
+        people = [net_of[s] for s in seated.get(pk, ()) if s in net_of]
+        if book and book.window_includes_staff and people:
+            extra = (sum(people) / len(people)).quantize(Decimal("0.1"))
+        window_tallies.append(
+            scoring.Tally(
+                pk, w.department_id, w.number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
+            )
+        )
+    staff_ranked = scoring.rank(staff_tallies)
+    window_ranked = scoring.rank(window_tallies)
+
+    MonthlyResult.objects.filter(month=month).delete()
+    Award.objects.filter(month=month).delete()
+    stars = banners = []
+    if book is not None:
+        stars = scoring.pick(
+            staff_ranked,
+            scoring.star_count(len(staff_ranked), share=book.star_share, minimum=book.star_minimum),
+            min_total=book.award_min_total,
+        )
+        banners = scoring.pick(window_ranked, book.banner_count, min_total=book.award_min_total)
+    star_ids = {r.tally.subject_id for r in stars}
+    banner_ids = {r.tally.subject_id for r in banners}
+    results = []
+    for r in staff_ranked:
+        t = r.tally
+        results.append(
+            MonthlyResult(
+                month=month,
+                staff_id=t.subject_id,
+                department_id=t.department_id,
+                additions=t.additions,
+                deductions=t.deductions,
+                total=t.total,
+                rank_hall=r.rank_hall,
+                rank_department=r.rank_department,
+                bonus=scoring.bonus(t.total, base=book.bonus_base, per_point=book.bonus_per_point)
+                if book
+                else Decimal("0"),
+                disqualified=t.disqualified,
+                is_star=t.subject_id in star_ids,
+            )
+        )
+    for r in window_ranked:
+        t = r.tally
+        results.append(
+            MonthlyResult(
+                month=month,
+                window_id=t.subject_id,
+                department_id=t.department_id,
+                additions=t.additions,
+                deductions=t.deductions,
+                staff_share=t.extra,
+                total=t.total,
+                rank_hall=r.rank_hall,
+                rank_department=r.rank_department,
+                disqualified=t.disqualified,
+                is_banner=t.subject_id in banner_ids,
+            )
+        )
+    MonthlyResult.objects.bulk_create(results, batch_size=500)
+    Award.objects.bulk_create(
+        [
+            Award(
+                month=month,
+                kind=Award.Kind.SERVICE_STAR,
+                staff_id=r.tally.subject_id,
+                reason=scoring.award_reason(r, "服务明星"),
+            )
+            for r in stars
+        ]
+        + [
+            Award(
+                month=month,
+                kind=Award.Kind.CIVILISED_WINDOW,
+                window_id=r.tally.subject_id,
+                reason=scoring.award_reason(r, "流动文明窗口标兵"),
+            )
+            for r in banners
+        ]
+    )
+
+
+def month_close(month_start: datetime.date) -> AppraisalMonth:
+    """Close a month: freeze its entries, compute results, propose awards. Idempotent."""
+    with transaction.atomic():
+        month = AppraisalMonth.objects.select_for_update().get(pk=month_get(month_start).pk)
+        if month.status != Status.OPEN:
+            return month
+        if month.last_day >= timezone.localdate():
+            raise ValidationError(
+                _("%(month)s has not ended yet.") % {"month": f"{month.month:%Y-%m}"}
+            )
+        month_results_compute(month)
+        month.status = Status.CLOSED
+        month.closed_at = timezone.now()
+        month.save(update_fields=["status", "closed_at"])
+    return month
+
+
+@transaction.atomic
+def month_publish(month: AppraisalMonth) -> AppraisalMonth:
+    month = AppraisalMonth.objects.select_for_update().get(pk=month.pk)
+    if month.status != Status.CLOSED:
+        raise ValidationError(_("Only a closed month can be published."))
+    month.status = Status.PUBLISHED
+    month.published_at = timezone.now()
+    month.appeal_until = add_working_days(timezone.localdate(), settings.HALL_APPEAL_DAYS)
+    month.save(update_fields=["status", "published_at", "appeal_until"])
+    Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+    return month
+
+
+@transaction.atomic
+def month_finalise(month: AppraisalMonth) -> AppraisalMonth:
+    month = AppraisalMonth.objects.select_for_update().get(pk=month.pk)
+    if month.status != Status.PUBLISHED:
+        raise ValidationError(_("Only a published month can be made final."))
+    if month.appeal_until and month.appeal_until >= timezone.localdate():
+        raise ValidationError(
+            _("The appeal period runs until %(day)s.") % {"day": month.appeal_until}
+        )
+    month_results_compute(month)
+    Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+    month.status = Status.FINAL
+    month.final_at = timezone.now()
+    month.save(update_fields=["status", "final_at"])
+    return month
