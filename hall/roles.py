@@ -25,10 +25,9 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_hall_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached |= {HALL_ADMIN}
-        user._hall_roles = cached
+        from hall.backends import load_roles
+
+        cached = user._hall_roles = load_roles(user)
     return cached
 
 

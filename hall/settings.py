@@ -158,6 +158,17 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # minute) or what is keyed by version (rendered list bodies, the navigation). Measured: a
 # Redis cache costs more per page than the database queries it saves (bench/README.md).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions are read from it first (written through to the database, so none is
+# lost): a shared store, so a logout ends the session in every web process at once.
+if REDIS_URL:
+    CACHES["sessions"] = {
+        "BACKEND": "hall.redis_cache.HallRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hall-session",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
