@@ -8,7 +8,9 @@ a correction is a reversing entry pointing at the one it reverses.
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,11 +26,6 @@ class RuleBook(models.Model):
     The rules in force on a day come from the newest book effective on or before it, so a
     revision never rewrites past months.
     """
-
-    class Kind(models.TextChoices):
-        GENERAL = "general", _("General appraisal rules")
-        WINDOW = "window", _("Rules for windows")
-        STAFF = "staff", _("Rules for staff")
 
     title = models.CharField(_("title"), max_length=200)
     effective_from = models.DateField(_("effective from"), unique=True)
@@ -175,7 +172,10 @@ class AppraisalMonth(models.Model):
 
 
 def evidence_path(instance, filename: str) -> str:
-    return f"evidence/{instance.occurred_on:%Y/%m}/{filename}"
+    """A random name: evidence is served only through a permission-checked view, and its
+    path must not be guessable from the uploader's file name."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"evidence/{instance.occurred_on:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class ScoreEntry(models.Model):

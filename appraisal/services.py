@@ -197,7 +197,10 @@ def score_entry_reverse(
         occurred_on=entry.occurred_on,
         month=month,
         evidence=entry.evidence,
+        evidence_file=entry.evidence_file,
         source=source,
+        source_type=entry.source_type,
+        source_id=entry.source_id,
         reverses=entry,
         reason=reason,
         author=author,
@@ -245,16 +248,33 @@ def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
 
 
 def month_results_compute(month: AppraisalMonth) -> None:
-    """(Re)write the month's results and proposed awards. Same entries → same rows."""
+    """(Re)write the month's results and proposed awards. Same entries → same rows.
+
+    Windows get no bonus: bonus pay is the staff's, paid through their departments.
+    """
     book = rule_book_in_force(month.last_day)
     staff_net = _net_by(month, "staff")
     window_net = _net_by(month, "window")
-    staff_rows = {
-        s.pk: s for s in StaffMember.objects.filter(Q(active=True) | Q(pk__in=list(staff_net)))
-    }
-    window_rows = {
-        w.pk: w for w in Window.objects.filter(Q(active=True) | Q(pk__in=list(window_net)))
-    }
+    existing = MonthlyResult.objects.filter(month=month)
+    if existing.exists():
+        # A recomputation (an appeal upheld before the month is final) keeps the population
+        # the close chose, whoever has joined or left since.
+        staff_q = Q(pk__in=existing.filter(staff__isnull=False).values("staff_id"))
+        window_q = Q(pk__in=existing.filter(window__isnull=False).values("window_id"))
+    else:
+        # Everyone who was in the hall during the month: joined by its last day and active,
+        # or seated at some point of it, or with entries in it.
+        seated_staff = Assignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
+        ).values("staff_id")
+        staff_q = (
+            Q(active=True, joined_hall_on__lte=month.last_day)
+            | Q(pk__in=seated_staff)
+            | Q(pk__in=list(staff_net))
+        )
+        window_q = Q(active=True) | Q(pk__in=list(window_net))
+    staff_rows = {s.pk: s for s in StaffMember.objects.filter(staff_q)}
+    window_rows = {w.pk: w for w in Window.objects.filter(window_q)}
     staff_tallies = []
     for pk, s in staff_rows.items():
         n = staff_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
@@ -282,7 +302,8 @@ def month_results_compute(month: AppraisalMonth) -> None:
 
     MonthlyResult.objects.filter(month=month).delete()
     Award.objects.filter(month=month).delete()
-    stars = banners = []
+    stars: list[scoring.Ranked] = []
+    banners: list[scoring.Ranked] = []
     if book is not None:
         stars = scoring.pick(
             staff_ranked,

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("windows.urls")),
     path("", include("guides.urls")),
     path("", include("staff.urls")),
+    path("", include("appraisal.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,9 +8,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from appraisal.services import score_entry_add
 from hall.models import CalendarDay
+from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
 
 PERSONAS = ["anonymous", "admin", "supervisor", "staff", "other_staff", "liaison"]
@@ -34,6 +38,10 @@ ANY_LOGGED_IN = {
     "liaison": 200,
 }
 EVERYONE = dict.fromkeys(PERSONAS, 200)
+NO_ROLE = {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403)}
+STAFF_ONLY = {**NO_ROLE, "staff": 200, "other_staff": 200}
+OWN_ENTRY = {**NO_ROLE, "staff": 200, "other_staff": 404}  # the entry is the staff persona's
+LIAISON_ONLY = {**NO_ROLE, "liaison": 200}
 
 # name → (kwargs builder key, expected statuses for GET)
 MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
@@ -78,6 +86,20 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "roster_import": (None, ADMIN_ONLY),
     "roster_template": (None, ADMIN_ONLY),
     "roster_export": (None, ADMIN_ONLY),
+    "appraisal_ledger": (None, ADMIN_ONLY),
+    "appraisal_ledger_export": (None, ADMIN_ONLY),
+    "appraisal_entry_add": (None, ADMIN_ONLY),
+    "appraisal_entry_reverse": ("entry", ADMIN_POST_ONLY),
+    "appraisal_evidence": ("entry", {**OWN_ENTRY, "admin": 200, "liaison": 200}),
+    "appraisal_month_list": (None, ADMIN_ONLY),
+    "appraisal_month_board": ("month", ADMIN_ONLY),
+    "appraisal_month_close": ("month", ADMIN_POST_ONLY),
+    "appraisal_month_publish": ("month", ADMIN_POST_ONLY),
+    "appraisal_month_finalise": ("month", ADMIN_POST_ONLY),
+    "appraisal_banner_history": (None, ADMIN_ONLY),
+    "appraisal_my_scores": (None, STAFF_ONLY),
+    "appraisal_my_entry": ("entry", OWN_ENTRY),
+    "appraisal_department_results": (None, LIAISON_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -102,10 +124,24 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def url_objects(staff_member, other_staff_member, liaison_user, supervisor_user, admin_user):
+def url_objects(
+    staff_member, other_staff_member, liaison_user, supervisor_user, admin_user, settings, tmp_path
+):
     item = ApprovalItemFactory(department=staff_member.department)
     day = CalendarDay.objects.create(date=datetime.date(2031, 1, 1), kind="holiday", name="元旦")
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    entry = score_entry_add(
+        author=admin_user,
+        rule=RuleFactory(),
+        points=-1,
+        occurred_on=today,
+        staff=staff_member,
+        evidence_file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n"),
+    )
     return {
+        "entry": {"pk": entry.pk},
+        "month": {"month": today.replace(day=1)},
         "calendar_day": {"pk": day.pk},
         "year": {"year": 2031},
         "user": {"pk": other_staff_member.user_id},

@@ -1,4 +1,5 @@
-"""Build a demo hall: profile, departments, windows, items, staff, demo logins and holidays.
+"""Build a demo hall: profile, departments, windows, items, staff, demo logins and holidays,
+then the appraisal's rule books and six months of history (``appraisal.demo``).
 
 Idempotent: everything is keyed on its natural key (department code, window number, item
 code, employee number, username) and what exists is left alone, so a second run writes
@@ -20,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal.demo import seed_appraisal
 from guides.models import ApprovalItem
 from hall import demo_data
 from hall.audit import audit_record, diff, snapshot
@@ -421,7 +423,8 @@ class Seeder:
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo 沙坪坝区 hall: departments, windows, approval items, "
-        "staff, four demo logins and the holiday calendar. Safe to run again."
+        "staff, four demo logins, the holiday calendar, and appraisal rule books with six "
+        "months of history. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -455,11 +458,14 @@ class Command(BaseCommand):
             seeder.staff(staff_plans, departments)
             seeder.logins(departments)
             seeder.calendar()
+            appraisal = seed_appraisal(rng_seed=2026)
+        for key, n in appraisal.created.items():
+            seeder.count(key, n)
         if verbosity >= 1:
-            self.summary(seeder.created)
+            self.summary(seeder.created, appraisal.line())
         self.logins_table()
 
-    def summary(self, created: dict[str, int]) -> None:
+    def summary(self, created: dict[str, int], appraisal: str = "") -> None:
         rows = [
             ("Departments", Department.objects.count(), created.get("departments", 0)),
             (
@@ -482,6 +488,8 @@ class Command(BaseCommand):
         moves = created.get("moves", 0)
         if moves:
             self.stdout.write(f"  {moves} staff members were moved once between windows.")
+        if appraisal:
+            self.stdout.write(appraisal)
         self.stdout.write("")
 
     def logins_table(self) -> None:

@@ -1,0 +1,111 @@
+"""Charts drawn on the server as inline SVG, so a page and a PDF can share them, and points
+written as people write them."""
+
+from __future__ import annotations
+
+import datetime
+import html
+from decimal import Decimal
+
+from django.utils.safestring import SafeString, mark_safe
+
+
+def plain(value) -> str:
+    """100, 101.5, -2: never 100.0 or 1E+2."""
+    text = f"{Decimal(value).quantize(Decimal('0.1')):f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def signed(value) -> str:
+    """+2, −1.5 (with a real minus sign), or 0."""
+    if value > 0:
+        return f"+{plain(value)}"
+    if value < 0:
+        return f"−{plain(-value)}"
+    return "0"
+
+
+def points_range(rule) -> str:
+    """A rule's points: −1, or −5 ~ −2."""
+    if rule.min_points == rule.max_points:
+        return signed(rule.min_points)
+    return f"{signed(rule.min_points)} ~ {signed(rule.max_points)}"
+
+
+def _nice_bounds(values: list[Decimal]) -> tuple[int, int]:
+    """A y-range around the values in steps of 5, always including 100."""
+    low = min([*values, Decimal("100")])
+    high = max([*values, Decimal("100")])
+    lo = int(low // 5 * 5)
+    hi = int(-(-high // 5) * 5)
+    if hi - lo < 10:
+        lo, hi = lo - 5, hi + 5
+    return lo, hi
+
+
+def trend_svg(
+    points: list[tuple[datetime.date, Decimal]],
+    *,
+    title: str,
+    width: int = 360,
+    height: int = 190,
+) -> SafeString:
+    """A polyline of monthly totals, oldest first, with a y-axis and the months below: the
+    month's number, and the year under the first month and under each January.
+
+    ``points`` are (first day of the month, total). Empty → an empty string.
+    """
+    if not points:
+        return mark_safe("")
+    esc = html.escape
+    left, right, top, bottom = 34, 14, 10, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [v for _day, v in points]
+    lo, hi = _nice_bounds(values)
+    span = Decimal(hi - lo)
+
+    def x(i: int) -> float:
+        if len(points) == 1:
+            return left + plot_w / 2
+        return left + plot_w * i / (len(points) - 1)
+
+    def y(v: Decimal | int) -> float:
+        return top + float((Decimal(hi) - Decimal(v)) / span) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'class="trend-chart" role="img" aria-label="{esc(title)}" '
+        f'style="width:100%;height:auto;max-width:{width * 2}px" '
+        f'font-family="sans-serif" font-size="12">',
+        f"<title>{esc(title)}</title>",
+    ]
+    step = 5 if hi - lo <= 20 else 10
+    for tick in range(lo, hi + 1, step):
+        ty = y(tick)
+        stroke = "#8b1a1a" if tick == 100 else "#dee2e6"
+        dash = ' stroke-dasharray="3 3"' if tick == 100 else ""
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="{stroke}"{dash}/>'
+            f'<text x="{left - 4}" y="{ty + 3:.1f}" text-anchor="end" fill="#6c757d">{tick}</text>'
+        )
+    coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_day, v) in enumerate(points))
+    parts.append(
+        f'<polyline points="{coords}" fill="none" stroke="#0d6efd" stroke-width="2" '
+        f'stroke-linejoin="round"/>'
+    )
+    for i, (day, value) in enumerate(points):
+        cx, cy = x(i), y(value)
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#0d6efd">'
+            f"<title>{day:%Y-%m}: {plain(value)}</title></circle>"
+            f'<text x="{cx:.1f}" y="{height - 20}" text-anchor="middle" fill="#495057">'
+            f"{day:%m}</text>"
+        )
+        if i == 0 or day.month == 1:
+            parts.append(
+                f'<text x="{cx:.1f}" y="{height - 5}" text-anchor="middle" fill="#6c757d">'
+                f"{day:%Y}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — only numbers, dates and the escaped title

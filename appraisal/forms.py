@@ -1,0 +1,160 @@
+"""Input shape of the appraisal pages. The rules of the ledger live in ``services``."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from appraisal.charts import plain, points_range
+from appraisal.models import Rule
+from staff.models import StaffMember
+from windows.models import Window
+
+IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+PDF_MAGIC = b"%PDF-"
+
+
+def evidence_max_bytes() -> int:
+    return settings.HALL_EVIDENCE_MAX_BYTES
+
+
+def validate_evidence_file(upload) -> None:
+    """A photo (PNG or JPEG) or a PDF, size-limited, checked by its content, not its name:
+    an executable renamed to .jpg is refused."""
+    limit = evidence_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s KB; the limit is %(limit)s KB.")
+            % {"size": upload.size // 1024, "limit": limit // 1024},
+            code="too_large",
+        )
+    suffix = Path(upload.name).suffix.lower()
+    if suffix == ".pdf":
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise ValidationError(_("The file is not a valid PDF."), code="not_pdf")
+        return
+    if suffix not in IMAGE_SUFFIXES:
+        raise ValidationError(_("Upload a photo (PNG or JPEG) or a PDF."), code="evidence_format")
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as img:
+            img.verify()
+            kind = img.format
+    except Exception:
+        raise ValidationError(_("The file is not a valid image."), code="not_image") from None
+    finally:
+        upload.seek(0)
+    if kind not in {"PNG", "JPEG"}:
+        raise ValidationError(_("Upload a photo (PNG or JPEG) or a PDF."), code="evidence_format")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StaffMember) -> str:
+        where = f"（{obj.window.number}）" if obj.window_id else ""
+        return f"{obj.employee_no} {obj.name}{where}"
+
+
+class ScoreEntryForm(forms.Form):
+    """A ledger line typed in by the hall office. Who, which rule and how many points are
+    checked by ``score_entry_add``; this form only reads the input."""
+
+    staff = StaffChoiceField(
+        label=gettext_lazy("staff member"),
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    window = forms.ModelChoiceField(
+        label=gettext_lazy("or a window"),
+        queryset=Window.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    rule = forms.TypedChoiceField(label=gettext_lazy("rule"), coerce=int)
+    points = forms.DecimalField(
+        label=gettext_lazy("points"),
+        max_digits=5,
+        decimal_places=1,
+        help_text=gettext_lazy("Signed: a deduction is negative, such as -2."),
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    occurred_on = forms.DateField(
+        label=gettext_lazy("date it happened"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("evidence"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence_file = forms.FileField(
+        label=gettext_lazy("evidence file"),
+        required=False,
+        help_text=gettext_lazy("A photo (PNG or JPEG) or a PDF, at most 5 MB."),
+        validators=[validate_evidence_file],
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}),
+    )
+
+    def __init__(self, *args, rules: list[Rule], today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        self.rules = {r.pk: r for r in rules}
+        self.fields["staff"].queryset = StaffMember.objects.filter(active=True).select_related(
+            "window"
+        )
+        self.fields["window"].queryset = Window.objects.filter(active=True)
+        self.fields["rule"].choices = [("", "—"), *self._grouped(rules)]
+        self.fields["occurred_on"].initial = today
+        self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
+        rule = self.rules.get(_int(self.initial.get("rule")))
+        if rule is not None and rule.min_points == rule.max_points:
+            self.fields["points"].initial = Decimal(plain(rule.min_points))
+
+    @staticmethod
+    def _grouped(rules: list[Rule]) -> list:
+        groups: dict[str, list] = {}
+        labels = dict(Rule.Category.choices)
+        subjects = dict(Rule.Subject.choices)
+        for r in rules:
+            option = f"{r.code} {r.title}  {points_range(r)} · {subjects[r.applies_to]}"
+            groups.setdefault(str(labels.get(r.category, r.category)), []).append((r.pk, option))
+        return list(groups.items())
+
+    def clean_rule(self) -> Rule:
+        rule = self.rules.get(self.cleaned_data["rule"])
+        if rule is None:
+            raise ValidationError(_("Choose a rule of the rule book in force."))
+        return rule
+
+    def rule_data(self) -> dict[str, dict]:
+        """What the page's script needs to prefill the points of a fixed-value rule."""
+        return {
+            str(r.pk): {
+                "min": plain(r.min_points),
+                "max": plain(r.max_points),
+                "evidence": r.evidence_required,
+            }
+            for r in self.rules.values()
+        }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,445 @@
+"""Reads of the appraisal: the ledger with its filters, live month totals, results, awards.
+
+Every function here runs a fixed number of queries, however many rows it returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from appraisal import scoring
+from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from appraisal.services import rule_book_in_force
+from staff.models import Assignment, StaffMember
+from windows.models import Department, Window
+
+Status = AppraisalMonth.Status
+VISIBLE_TO_STAFF = (Status.PUBLISHED, Status.FINAL)
+ZERO = Decimal("0")
+
+
+# --- months ------------------------------------------------------------------------------
+
+
+def parse_month(value: str | None) -> datetime.date | None:
+    """``"2026-03"`` → 2026-03-01; anything else → None."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(f"{value.strip()[:7]}-01")
+    except ValueError:
+        return None
+
+
+def month_last_day(start: datetime.date) -> datetime.date:
+    nxt = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt - datetime.timedelta(days=1)
+
+
+def month_or_unsaved(start: datetime.date) -> AppraisalMonth:
+    """The month's row, or an unsaved open one: a page never writes just by being read."""
+    return AppraisalMonth.objects.filter(month=start).first() or AppraisalMonth(month=start)
+
+
+def month_list() -> QuerySet[AppraisalMonth]:
+    return AppraisalMonth.objects.annotate(entry_count=Count("entries")).order_by("-month")
+
+
+def months_with_missing(page_rows: list[AppraisalMonth], *, first_page: bool) -> list:
+    """The page's months, plus the current and the previous month when they have no row yet,
+    so the admin can open the board of a month nobody has written to."""
+    if not first_page:
+        return page_rows
+    today = timezone.localdate()
+    current = today.replace(day=1)
+    previous = (current - datetime.timedelta(days=1)).replace(day=1)
+    have = {m.month for m in page_rows}
+    extra = []
+    for start in (current, previous):
+        if start not in have and (not page_rows or start > page_rows[-1].month):
+            unsaved = AppraisalMonth(month=start)
+            unsaved.entry_count = 0
+            extra.append(unsaved)
+    return sorted(page_rows + extra, key=lambda m: m.month, reverse=True)
+
+
+# --- the ledger --------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerFilters:
+    month: datetime.date | None = None
+    department: int | None = None
+    window: int | None = None
+    staff: str = ""
+    rule: str = ""
+    source: str = ""
+    chosen: dict[str, str] = field(default_factory=dict)  # what the form shows as chosen
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def ledger_filters(params) -> LedgerFilters:
+    """Read the ledger's filters from a query dict; what cannot be read is ignored."""
+    f = LedgerFilters(
+        month=parse_month(params.get("month")),
+        department=_int_or_none(params.get("department")),
+        window=_int_or_none(params.get("window")),
+        staff=params.get("staff", "").strip()[:50],
+        rule=params.get("rule", "").strip()[:20],
+        source=params.get("source", "") if params.get("source") in ScoreEntry.Source else "",
+    )
+    f.chosen = {
+        "month": f"{f.month:%Y-%m}" if f.month else "",
+        "department": str(f.department or ""),
+        "window": str(f.window or ""),
+        "staff": f.staff,
+        "rule": f.rule,
+        "source": f.source,
+    }
+    return f
+
+
+LEDGER_RELATED = (
+    "staff",
+    "staff__department",
+    "window",
+    "window__department",
+    "rule",
+    "month",
+    "author",
+    "reverses",
+    "reversed_by",
+)
+
+
+def ledger_entries(filters: LedgerFilters) -> QuerySet[ScoreEntry]:
+    """Every ledger line matching the filters, newest first, with all a row shows joined in."""
+    qs = ScoreEntry.objects.select_related(*LEDGER_RELATED).order_by("-occurred_on", "-id")
+    if filters.month:
+        qs = qs.filter(month__month=filters.month)
+    if filters.department:
+        qs = qs.filter(
+            Q(staff__department_id=filters.department) | Q(window__department_id=filters.department)
+        )
+    if filters.window:
+        # The window's own entries and those of the staff seated there now.
+        qs = qs.filter(Q(window_id=filters.window) | Q(staff__window_id=filters.window))
+    if filters.staff:
+        qs = qs.filter(
+            Q(staff__name__icontains=filters.staff) | Q(staff__employee_no__iexact=filters.staff)
+        )
+    if filters.rule:
+        qs = qs.filter(rule__code__iexact=filters.rule)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    return qs
+
+
+def department_choices() -> list[tuple[int, str]]:
+    return list(Department.objects.order_by("display_order", "code").values_list("pk", "name"))
+
+
+def window_choices() -> list[tuple[int, str]]:
+    return [
+        (pk, f"{number} {name}")
+        for pk, number, name in Window.objects.order_by("number").values_list(
+            "pk", "number", "name"
+        )
+    ]
+
+
+def entry_for_user(user, pk: int, *, roles: frozenset[str]) -> ScoreEntry:
+    """An entry the user may see: the admin any, staff their own, a liaison their
+    department's. Anything else is a 404."""
+    qs = ScoreEntry.objects.select_related(*LEDGER_RELATED)
+    if "hall_admin" in roles:
+        return _get_or_404(qs, pk)
+    cond = Q(pk__in=[])
+    if "window_staff" in roles:
+        cond |= Q(staff__user=user)
+    if "department_liaison" in roles:
+        cond |= Q(staff__department__liaisons__user=user) | Q(
+            window__department__liaisons__user=user
+        )
+    return _get_or_404(qs.filter(cond), pk)
+
+
+def _get_or_404(qs, pk):
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("no such entry")
+    return obj
+
+
+def rules_for_form(day: datetime.date) -> tuple[RuleBook | None, list[Rule]]:
+    book = rule_book_in_force(day)
+    if book is None:
+        return None, []
+    order = {value: i for i, value in enumerate(Rule.Category.values)}
+    rules = sorted(book.rules.all(), key=lambda r: (order.get(r.category, 99), r.code))
+    return book, rules
+
+
+# --- live totals of an open month ----------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    """The shape of a MonthlyResult, for an open month's live totals."""
+
+    staff: StaffMember | None
+    window: Window | None
+    department: Department
+    additions: Decimal
+    deductions: Decimal
+    total: Decimal
+    rank_hall: int
+    rank_department: int
+    staff_share: Decimal = ZERO
+    bonus: Decimal = ZERO
+    disqualified: bool = False
+    is_star: bool = False
+    is_banner: bool = False
+
+
+def _fold(rows, key: str) -> dict[int, dict]:
+    """Per subject: additions, deductions (positive) and whether a disqualifying rule hit.
+
+    As in the month close, lines are netted per rule code first, so an entry and its
+    reversal cancel out instead of showing as one addition and one deduction.
+    """
+    out: dict[int, dict] = defaultdict(lambda: {"add": ZERO, "ded": ZERO, "dq": False})
+    for row in rows:
+        subject = row[key]
+        if subject is None:
+            continue
+        net = row["net"] or ZERO
+        bucket = out[subject]
+        if net > 0:
+            bucket["add"] += net
+        elif net < 0:
+            bucket["ded"] += -net
+            if row["rule__disqualifies"]:
+                bucket["dq"] = True
+    return out
+
+
+def _net_rows(month_start_day: datetime.date, **subject):
+    """One GROUP BY over the month's ledger: net points per subject and rule code."""
+    return list(
+        ScoreEntry.objects.filter(month__month=month_start_day, **subject)
+        .values("staff_id", "window_id", "rule__code", "rule__disqualifies")
+        .annotate(net=Sum("points"))
+        .order_by()
+    )
+
+
+def staff_month_so_far(staff: StaffMember, start: datetime.date) -> dict:
+    """One staff member's live month: 100 + additions − deductions."""
+    n = _fold(_net_rows(start, staff=staff), "staff_id").get(
+        staff.pk, {"add": ZERO, "ded": ZERO, "dq": False}
+    )
+    return {
+        "additions": n["add"],
+        "deductions": n["ded"],
+        "total": scoring.BASE + n["add"] - n["ded"],
+        "disqualified": n["dq"],
+    }
+
+
+def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[ResultRow]]:
+    """An open month's standings as the close would compute them now, ranked.
+
+    Five queries whatever the size of the hall: the ledger's GROUP BY, staff, windows, who
+    sat where, and the rule book. No awards: those are proposed by the close.
+    """
+    nets = _net_rows(start)
+    staff_net = _fold(nets, "staff_id")
+    window_net = _fold(nets, "window_id")
+    staff_rows = {
+        s.pk: s
+        for s in StaffMember.objects.filter(
+            Q(active=True) | Q(pk__in=list(staff_net))
+        ).select_related("department")
+    }
+    window_rows = {
+        w.pk: w
+        for w in Window.objects.filter(Q(active=True) | Q(pk__in=list(window_net))).select_related(
+            "department"
+        )
+    }
+    last = month_last_day(start)
+    seated: dict[int, set[int]] = defaultdict(set)
+    for window_id, staff_id in Assignment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=start), start__lte=last
+    ).values_list("window_id", "staff_id"):
+        seated[window_id].add(staff_id)
+    book = rule_book_in_force(last)
+    empty = {"add": ZERO, "ded": ZERO, "dq": False}
+
+    staff_tallies = []
+    for pk, s in staff_rows.items():
+        n = staff_net.get(pk, empty)
+        staff_tallies.append(
+            scoring.Tally(
+                pk, s.department_id, s.employee_no, n["add"], n["ded"], disqualified=n["dq"]
+            )
+        )
+    net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
+    window_tallies = []
+    for pk, w in window_rows.items():
+        n = window_net.get(pk, empty)
+        people = [net_of[s] for s in seated.get(pk, ()) if s in net_of]
+        extra = ZERO
+        if book and book.window_includes_staff and people:
+            extra = (sum(people) / len(people)).quantize(Decimal("0.1"))
+        window_tallies.append(
+            scoring.Tally(
+                pk, w.department_id, w.number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
+            )
+        )
+
+    staff_out = []
+    for r in scoring.rank(staff_tallies):
+        t = r.tally
+        s = staff_rows[t.subject_id]
+        staff_out.append(
+            ResultRow(
+                staff=s,
+                window=None,
+                department=s.department,
+                additions=t.additions,
+                deductions=t.deductions,
+                total=t.total,
+                rank_hall=r.rank_hall,
+                rank_department=r.rank_department,
+                bonus=scoring.bonus(t.total, base=book.bonus_base, per_point=book.bonus_per_point)
+                if book
+                else ZERO,
+                disqualified=t.disqualified,
+            )
+        )
+    window_out = []
+    for r in scoring.rank(window_tallies):
+        t = r.tally
+        w = window_rows[t.subject_id]
+        window_out.append(
+            ResultRow(
+                staff=None,
+                window=w,
+                department=w.department,
+                additions=t.additions,
+                deductions=t.deductions,
+                staff_share=t.extra,
+                total=t.total,
+                rank_hall=r.rank_hall,
+                rank_department=r.rank_department,
+                disqualified=t.disqualified,
+            )
+        )
+    return staff_out, window_out
+
+
+# --- results and awards --------------------------------------------------------------------
+
+
+def month_results(month: AppraisalMonth, *, windows: bool, department=None):
+    qs = MonthlyResult.objects.filter(month=month)
+    if windows:
+        qs = qs.filter(window__isnull=False).select_related("window", "department")
+    else:
+        qs = qs.filter(staff__isnull=False).select_related("staff", "department")
+    if department is not None:
+        qs = qs.filter(department=department).order_by("rank_department")
+    return qs
+
+
+def month_awards(month: AppraisalMonth) -> list[Award]:
+    return list(
+        Award.objects.filter(month=month).select_related(
+            "staff", "staff__department", "window", "window__department"
+        )
+    )
+
+
+def month_ledger_summary(month: AppraisalMonth) -> dict:
+    if month.pk is None:
+        return {"count": 0, "additions": ZERO, "deductions": ZERO}
+    row = ScoreEntry.objects.filter(month=month).aggregate(
+        count=Count("id"),
+        additions=Sum("points", filter=Q(points__gt=0)),
+        deductions=Sum("points", filter=Q(points__lt=0)),
+    )
+    return {
+        "count": row["count"],
+        "additions": row["additions"] or ZERO,
+        "deductions": -(row["deductions"] or ZERO),
+    }
+
+
+def banner_months(month_ids: list[int]) -> dict[int, dict[str, list[Award]]]:
+    """Awards of the given months, by month id and kind, in one query."""
+    out: dict[int, dict[str, list[Award]]] = defaultdict(lambda: defaultdict(list))
+    for award in Award.objects.filter(month_id__in=month_ids).select_related(
+        "staff", "staff__department", "window", "window__department"
+    ):
+        out[award.month_id][award.kind].append(award)
+    return out
+
+
+def awarded_months() -> QuerySet[AppraisalMonth]:
+    return AppraisalMonth.objects.exclude(status=Status.OPEN).order_by("-month")
+
+
+# --- a staff member's own scores -----------------------------------------------------------
+
+
+def staff_for_user(user) -> StaffMember:
+    member = StaffMember.objects.filter(user=user).select_related("department", "window").first()
+    if member is None:
+        raise Http404("no staff record for this login")
+    return member
+
+
+def staff_entries(member: StaffMember, start: datetime.date) -> list[ScoreEntry]:
+    return list(
+        ScoreEntry.objects.filter(staff=member, month__month=start)
+        .select_related("rule", "author", "reverses", "reversed_by")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def staff_published_results(member: StaffMember, *, limit: int = 12) -> list[MonthlyResult]:
+    """The member's results of published or final months, newest first."""
+    return list(
+        MonthlyResult.objects.filter(staff=member, month__status__in=VISIBLE_TO_STAFF)
+        .select_related("month")
+        .order_by("-month__month")[:limit]
+    )
+
+
+# --- a liaison's department ----------------------------------------------------------------
+
+
+def liaison_department(user) -> Department:
+    department = Department.objects.filter(liaisons__user=user).first()
+    if department is None:
+        raise Http404("no department for this login")
+    return department
+
+
+def published_months() -> list[AppraisalMonth]:
+    return list(AppraisalMonth.objects.filter(status__in=VISIBLE_TO_STAFF).order_by("-month"))

@@ -1,0 +1,48 @@
+"""URLs of the appraisal. Names carry an ``appraisal_`` prefix (the project's URL names are
+not namespaced, so the access matrix can reverse every one of them)."""
+
+import datetime
+
+from django.urls import path, register_converter
+
+from appraisal import views
+
+
+class MonthConverter:
+    """``2026-03`` ↔ datetime.date(2026, 3, 1); a month that does not exist does not match."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(f"{value}-01")  # ValueError → no match → 404
+
+    def to_url(self, value: datetime.date) -> str:
+        return f"{value:%Y-%m}"
+
+
+register_converter(MonthConverter, "yyyymm")
+
+urlpatterns = [
+    path("appraisal/ledger/", views.ledger, name="appraisal_ledger"),
+    path("appraisal/ledger/export.xlsx", views.ledger_export, name="appraisal_ledger_export"),
+    path("appraisal/ledger/new/", views.entry_add, name="appraisal_entry_add"),
+    path("appraisal/ledger/<int:pk>/reverse/", views.entry_reverse, name="appraisal_entry_reverse"),
+    path("appraisal/ledger/<int:pk>/evidence/", views.evidence, name="appraisal_evidence"),
+    path("appraisal/months/", views.month_list, name="appraisal_month_list"),
+    path("appraisal/months/<yyyymm:month>/", views.month_board, name="appraisal_month_board"),
+    path("appraisal/months/<yyyymm:month>/close/", views.month_close, name="appraisal_month_close"),
+    path(
+        "appraisal/months/<yyyymm:month>/publish/",
+        views.month_publish,
+        name="appraisal_month_publish",
+    ),
+    path(
+        "appraisal/months/<yyyymm:month>/final/",
+        views.month_finalise,
+        name="appraisal_month_finalise",
+    ),
+    path("appraisal/banners/", views.banner_history, name="appraisal_banner_history"),
+    path("appraisal/my/", views.my_scores, name="appraisal_my_scores"),
+    path("appraisal/my/entries/<int:pk>/", views.my_entry, name="appraisal_my_entry"),
+    path("appraisal/department/", views.department_results, name="appraisal_department_results"),
+]
