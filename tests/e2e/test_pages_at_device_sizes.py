@@ -26,14 +26,19 @@ JOURNEYS = [
             "/hall/users/",
             "/hall/profile/",
             "/staff/import/",
+            "/appraisal/ledger/",
+            "/appraisal/ledger/new/",
+            "/appraisal/months/",
+            "/appraisal/months/2026-10/",
+            "/appraisal/banners/",
         ],
         "沙坪坝",
     ),
     ("admin", "tablet", ["/", "/staff/", "/departments/"], "沙坪坝"),
     ("supervisor", "tablet", ["/"], "A01"),
     ("supervisor", "tablet_portrait", ["/"], "A01"),
-    ("S0001", "phone", ["/", "/accounts/password/"], "高红佳"),
-    ("liaison", "phone", ["/"], "工商"),
+    ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/"], "高红佳"),
+    ("liaison", "phone", ["/", "/appraisal/department/"], "工商"),
 ]
 
 
