@@ -331,11 +331,16 @@ def test_an_entry_cannot_be_reversed_twice(admin, admin_user, staff_member, late
     assert ScoreEntry.objects.count() == 2
 
 
+def _page_queries(ctx) -> int:
+    """Leaves out the session read, 0 or 1 query depending on the session engine."""
+    return sum("django_session" not in q["sql"] for q in ctx.captured_queries)
+
+
 def _ledger_queries(client, **params) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("appraisal_ledger"), params)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return _page_queries(ctx)
 
 
 def test_the_ledger_runs_the_same_queries_for_5_and_50_entries(
@@ -365,8 +370,8 @@ def test_the_ledger_runs_the_same_queries_for_5_and_50_entries(
     many = _ledger_queries(admin)
     assert ScoreEntry.objects.count() == 50
     assert few == many
-    # session, user, roles, count, rows, departments, windows (the hall profile is cached)
-    assert many == 7
+    # user, roles, count, rows, departments, windows (the hall profile is cached)
+    assert many == 6
 
 
 def test_the_ledger_filters_by_month_department_staff_and_source(
@@ -425,7 +430,7 @@ def test_the_live_board_runs_a_fixed_number_of_queries(admin, admin_user, depart
     def queries():
         with CaptureQueriesContext(connection) as ctx:
             assert admin.get(reverse("appraisal_month_board", args=[APRIL])).status_code == 200
-        return len(ctx.captured_queries)
+        return _page_queries(ctx)
 
     people = [StaffMemberFactory(window=WindowFactory(department=department)) for _ in range(3)]
     for p in people:
