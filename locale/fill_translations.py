@@ -310,9 +310,6 @@ TRANSLATIONS: dict[str, str] = {
     "Where I sat": "窗口履历",
     "Monthly scores appear here once the appraisal is in use.": "考评启用后，月度考核得分将在此显示。",
     # --- appraisal: rule books, the score ledger, month close, awards ---
-    "General appraisal rules": "综合考评规则",
-    "Rules for windows": "窗口考评规则",
-    "Rules for staff": "工作人员考评规则",
     "rule book": "考评规则",
     "rule": "考评条款",
     "title": "标题",
@@ -386,7 +383,6 @@ TRANSLATIONS: dict[str, str] = {
     "Signed: a deduction is negative, such as -2.": "带正负号：减分填负数，如 -2。",
     "A photo (PNG or JPEG) or a PDF, at most 5 MB.": "照片（PNG 或 JPEG）或 PDF 文件，不超过 5 MB。",
     "Choose a rule of the rule book in force.": "请选择现行考评规则中的条款。",
-    "reason": "原因",
     "No.": "编号",
     "Subject": "考核对象",
     "Rule": "考评条款",
