@@ -6,12 +6,9 @@ import datetime
 
 import chinese_calendar
 import pytest
-from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from hall import services
 from hall.models import AuditEntry, CalendarDay, CalendarSync, CalendarYear
@@ -21,17 +18,11 @@ from hall.workcalendar import (
     working_days_between,
     years_without_holidays,
 )
+from tests.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def tr(msgid: str, **params) -> str:
-    """The message as a page in the default language shows it (translated, HTML-escaped)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = translation.gettext(msgid)
-    return escape(text % params if params else text)
 
 
 def calendar_warning(years: str) -> str:

@@ -5,22 +5,14 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from tests.factories import DepartmentFactory, StaffMemberFactory, WindowFactory
+from tests.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
 OFFICE = "10.1.1.20"
 ELSEWHERE = "10.9.9.9"
-
-
-def tr(msgid: str, **params) -> str:
-    """The message as a page in the default language shows it (translated, HTML-escaped)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = translation.gettext(msgid)
-    return escape(text % params if params else text)
 
 
 def log_in(client, username: str, password: str, address: str = OFFICE):

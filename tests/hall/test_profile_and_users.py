@@ -19,6 +19,7 @@ from PIL import Image
 
 from hall.models import AuditEntry, HallProfile
 from hall.selectors import PROFILE_CACHE_KEY
+from tests.helpers import field_error, tr
 from windows.models import Liaison
 
 pytestmark = pytest.mark.django_db
@@ -30,22 +31,6 @@ PROFILE = {
     "complaint_phone": "023-67888999",
     "office_hours": "周一至周五 9:00–17:00",
 }
-
-
-def tr(msgid: str, **params) -> str:
-    """The message as a page in the default language shows it (translated, HTML-escaped)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = translation.gettext(msgid)
-    return escape(text % params if params else text)
-
-
-def field_error(response, field: str) -> str:
-    """The error text rendered under ``field`` in a crispy form ('' when none)."""
-    html = response.content.decode()
-    found = re.search(
-        rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>', html, re.S
-    )
-    return found.group(1) if found else ""
 
 
 def image(fmt: str = "PNG", size: tuple[int, int] = (8, 8), noise: bool = False) -> bytes:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 import zipfile
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from hall.models import AuditEntry
 from staff.models import Assignment, StaffMember
 from staff.roster import HEADERS
+from tests.helpers import field_error, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +24,6 @@ GOOD_ROWS = [
     ["E2001", "赵一", "13800000001", "工商分局", "A01", "工作人员", "2024-05-06"],
     ["E2002", "钱二", "", "GS", "", "首席代表", datetime.date(2023, 1, 9)],
 ]
-
-
-def tr(msgid: str, **params) -> str:
-    """The message as a page in the default language shows it (translated, HTML-escaped)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = translation.gettext(msgid)
-    return escape(text % params if params else text)
-
-
-def field_error(response, field: str) -> str:
-    """The error text rendered under ``field`` in a crispy form ('' when none)."""
-    html = response.content.decode()
-    found = re.search(
-        rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>', html, re.S
-    )
-    return found.group(1) if found else ""
 
 
 def xlsx(*rows, headers=HEADERS) -> bytes:
