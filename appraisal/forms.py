@@ -158,3 +158,42 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class AppealForm(forms.Form):
+    """A staff member's appeal against an entry: why, and an optional photo or PDF."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you appeal?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("supporting file"),
+        required=False,
+        help_text=gettext_lazy("A photo (PNG or JPEG) or a PDF, at most 5 MB."),
+        validators=[validate_evidence_file],
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}),
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    """The hall office's decision on an appeal: uphold or reject, always with a reason."""
+
+    UPHOLD = "uphold"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("decision"),
+        choices=[
+            (UPHOLD, gettext_lazy("Uphold: reverse the entry")),
+            (REJECT, gettext_lazy("Reject: the entry stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the decision"),
+        help_text=gettext_lazy("The staff member sees it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

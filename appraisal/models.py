@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -331,3 +332,65 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.get_kind_display()} {self.staff or self.window}"
+
+
+def appeal_path(instance, filename: str) -> str:
+    """A random name, like ``evidence_path``: served only through a permission-checked view."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"appeals/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Appeal(models.Model):
+    """A staff member's appeal against an entry of a published month.
+
+    Upheld → a reversing entry (source "appeal") and the month's results recomputed;
+    rejected → the decision's reason is shown to the staff member.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Upheld: entry reversed")
+        REJECTED = "rejected", _("Rejected: entry stands")
+
+    entry = models.ForeignKey(
+        ScoreEntry, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("entry")
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("appellant"),
+    )
+    reason = models.TextField(_("reason for the appeal"))
+    file = models.FileField(_("supporting file"), upload_to=appeal_path, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reversal = models.OneToOneField(
+        ScoreEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeal_decision",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("appeal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status="pending"),
+                name="appeal_one_pending_per_entry",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.entry_id} {self.status}"

@@ -10,12 +10,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from appraisal import scoring
-from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from appraisal.models import (
+    Appeal,
+    AppraisalMonth,
+    Award,
+    MonthlyResult,
+    Rule,
+    RuleBook,
+    ScoreEntry,
+)
 from appraisal.services import rule_book_in_force
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
@@ -443,3 +451,52 @@ def liaison_department(user) -> Department:
 
 def published_months() -> list[AppraisalMonth]:
     return list(AppraisalMonth.objects.filter(status__in=VISIBLE_TO_STAFF).order_by("-month"))
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+def entry_appeals(entry: ScoreEntry) -> list[Appeal]:
+    return list(entry.appeals.select_related("decided_by").order_by("-created_at", "-id"))
+
+
+def appeal_allowed(entry: ScoreEntry, appeals: list[Appeal]) -> bool:
+    """Whether the appeal form is shown: the same checks ``appeal_lodge`` makes."""
+    month = entry.month
+    return (
+        entry.staff_id is not None
+        and month.status == Status.PUBLISHED
+        and month.appeal_until is not None
+        and timezone.localdate() <= month.appeal_until
+        and entry.reverses_id is None
+        and getattr(entry, "reversed_by", None) is None
+        and not any(a.status == Appeal.Status.PENDING for a in appeals)
+    )
+
+
+def appeal_queue(*, month: datetime.date | None = None) -> QuerySet[Appeal]:
+    """Pending appeals first (oldest first), then the decided ones (newest decision first)."""
+    qs = Appeal.objects.select_related(
+        "entry__rule",
+        "entry__month",
+        "entry__author",
+        "staff__department",
+        "decided_by",
+        "reversal",
+    ).annotate(
+        pending_first=Case(
+            When(status=Appeal.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    if month is not None:
+        qs = qs.filter(entry__month__month=month)
+    return qs.order_by("pending_first", "-decided_at", "created_at", "id")
+
+
+def appeal_pending_count(*, month: datetime.date | None = None) -> int:
+    qs = Appeal.objects.filter(status=Appeal.Status.PENDING)
+    if month is not None:
+        qs = qs.filter(entry__month__month=month)
+    return qs.count()

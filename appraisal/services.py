@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import scoring
-from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from appraisal.models import (
+    Appeal,
+    AppraisalMonth,
+    Award,
+    MonthlyResult,
+    Rule,
+    RuleBook,
+    ScoreEntry,
+)
 from hall.workcalendar import add_working_days
 from staff.models import Assignment, StaffMember
 from windows.models import Window
@@ -412,9 +420,80 @@ def month_finalise(month: AppraisalMonth) -> AppraisalMonth:
         raise ValidationError(
             _("The appeal period runs until %(day)s.") % {"day": month.appeal_until}
         )
+    if Appeal.objects.filter(entry__month=month, status=Appeal.Status.PENDING).exists():
+        raise ValidationError(_("Decide the pending appeals of this month first."))
     month_results_compute(month)
     Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
     month.status = Status.FINAL
     month.final_at = timezone.now()
     month.save(update_fields=["status", "final_at"])
     return month
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_lodge(*, staff: StaffMember, entry: ScoreEntry, reason: str, file=None) -> Appeal:
+    """A staff member appeals an entry against them, during the published month's appeal
+    period. Raise ValidationError (by field) and write nothing when it is not allowed."""
+    month = AppraisalMonth.objects.select_for_update().get(pk=entry.month_id)
+    if entry.staff_id is None or entry.staff_id != staff.pk:
+        raise ValidationError({"entry": [_("You can appeal only an entry recorded against you.")]})
+    errors: dict[str, list[str]] = defaultdict(list)
+    if month.status != Status.PUBLISHED:
+        errors["entry"].append(
+            _("Appeals are possible only while the month's results are published.")
+        )
+    elif month.appeal_until is None or timezone.localdate() > month.appeal_until:
+        errors["entry"].append(
+            _("The appeal period ended on %(day)s.") % {"day": month.appeal_until}
+        )
+    if entry.reverses_id is not None:
+        errors["entry"].append(_("A reversal cannot be appealed."))
+    elif ScoreEntry.objects.filter(reverses=entry).exists():
+        errors["entry"].append(_("This entry was already reversed."))
+    if Appeal.objects.filter(entry=entry, status=Appeal.Status.PENDING).exists():
+        errors["entry"].append(_("An appeal against this entry is already pending."))
+    if not (reason or "").strip():
+        errors["reason"].append(_("Say why you appeal."))
+    if errors:
+        raise ValidationError(dict(errors))
+    return Appeal.objects.create(entry=entry, staff=staff, reason=reason.strip(), file=file or "")
+
+
+@transaction.atomic
+def appeal_decide(*, author, appeal: Appeal, uphold: bool, reason: str) -> Appeal:
+    """Uphold (reverse the entry, recompute the month's results) or reject, with a reason
+    the staff member sees. Only a pending appeal of a still-published month."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for the decision.")]})
+    appeal = Appeal.objects.select_for_update().select_related("entry").get(pk=appeal.pk)
+    month = AppraisalMonth.objects.select_for_update().get(pk=appeal.entry.month_id)
+    if appeal.status != Appeal.Status.PENDING:
+        raise ValidationError({"reason": [_("This appeal was already decided.")]})
+    if month.status != Status.PUBLISHED:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("%(month)s is %(status)s: its appeals can no longer be decided.")
+                    % {"month": f"{month.month:%Y-%m}", "status": month.get_status_display()}
+                ]
+            }
+        )
+    reason = reason.strip()
+    if uphold:
+        appeal.reversal = score_entry_reverse(
+            author=author, entry=appeal.entry, reason=reason, source=ScoreEntry.Source.APPEAL
+        )
+        month_results_compute(month)
+        # The month stays published: the recomputed awards stand as confirmed.
+        Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+        appeal.status = Appeal.Status.UPHELD
+    else:
+        appeal.status = Appeal.Status.REJECTED
+    appeal.decided_by = author
+    appeal.decision_reason = reason
+    appeal.decided_at = timezone.now()
+    appeal.save(update_fields=["status", "reversal", "decided_by", "decision_reason", "decided_at"])
+    return appeal

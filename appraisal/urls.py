@@ -44,5 +44,8 @@ urlpatterns = [
     path("appraisal/banners/", views.banner_history, name="appraisal_banner_history"),
     path("appraisal/my/", views.my_scores, name="appraisal_my_scores"),
     path("appraisal/my/entries/<int:pk>/", views.my_entry, name="appraisal_my_entry"),
+    path("appraisal/appeals/", views.appeal_list, name="appraisal_appeal_list"),
+    path("appraisal/appeals/<int:pk>/", views.appeal_decide, name="appraisal_appeal_decide"),
+    path("appraisal/appeals/<int:pk>/file/", views.appeal_file, name="appraisal_appeal_file"),
     path("appraisal/department/", views.department_results, name="appraisal_department_results"),
 ]

@@ -26,8 +26,8 @@ from openpyxl import Workbook
 
 from appraisal import charts, selectors, services, tasks
 from appraisal.charts import plain, signed
-from appraisal.forms import ScoreEntryForm
-from appraisal.models import AppraisalMonth, Award, MonthlyResult, ScoreEntry
+from appraisal.forms import AppealDecisionForm, AppealForm, ScoreEntryForm
+from appraisal.models import Appeal, AppraisalMonth, Award, MonthlyResult, ScoreEntry
 from hall.queue import enqueue
 from hall.roles import (
     DEPARTMENT_LIAISON,
@@ -572,12 +572,122 @@ def my_scores(request: HttpRequest) -> HttpResponse:
 
 @role_required(WINDOW_STAFF)
 def my_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of my entries, its appeals, and the appeal form while an appeal is allowed."""
     entry = get_object_or_404(
         ScoreEntry.objects.select_related(*selectors.LEDGER_RELATED),
         pk=pk,
         staff__user=request.user,
     )
-    return render(request, "appraisal/my_entry.html", {"entry": entry})
+    appeals = selectors.entry_appeals(entry)
+    can_appeal = selectors.appeal_allowed(entry, appeals)
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_appeal:
+            messages.error(request, _("This entry cannot be appealed now."))
+            return redirect("appraisal_my_entry", pk=entry.pk)
+        if form.is_valid():
+            try:
+                services.appeal_lodge(
+                    staff=entry.staff,
+                    entry=entry,
+                    reason=form.cleaned_data["reason"],
+                    file=form.cleaned_data["file"],
+                )
+            except ValidationError as exc:
+                _errors_onto_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your appeal was sent to the hall office. The decision appears here."),
+                )
+                return redirect("appraisal_my_entry", pk=entry.pk)
+    return render(
+        request,
+        "appraisal/my_entry.html",
+        {"entry": entry, "appeals": appeals, "can_appeal": can_appeal, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+@admin_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    """The appeals queue: pending first (oldest first), then the decided ones."""
+    chosen = selectors.parse_month(request.GET.get("month"))
+    page = Paginator(selectors.appeal_queue(month=chosen), settings.HALL_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "appraisal/appeal_list.html",
+        {
+            "page": page,
+            "chosen": chosen,
+            "pending": selectors.appeal_pending_count(month=chosen),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+@admin_required
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(selectors.appeal_queue(), pk=pk)
+    decidable = (
+        appeal.status == Appeal.Status.PENDING and appeal.entry.month.status == Status.PUBLISHED
+    )
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not decidable:
+            messages.error(request, _("This appeal can no longer be decided."))
+            return redirect("appraisal_appeal_decide", pk=appeal.pk)
+        if form.is_valid():
+            uphold = form.cleaned_data["decision"] == AppealDecisionForm.UPHOLD
+            try:
+                appeal = services.appeal_decide(
+                    author=request.user,
+                    appeal=appeal,
+                    uphold=uphold,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _errors_onto_form(form, exc)
+            else:
+                if uphold:
+                    text = _(
+                        "Appeal #%(n)s upheld: entry #%(e)s reversed by #%(r)s and the "
+                        "month's results recomputed."
+                    ) % {"n": appeal.pk, "e": appeal.entry_id, "r": appeal.reversal_id}
+                else:
+                    text = _("Appeal #%(n)s rejected: entry #%(e)s stands.") % {
+                        "n": appeal.pk,
+                        "e": appeal.entry_id,
+                    }
+                messages.success(request, text)
+                return redirect("appraisal_appeal_list")
+    return render(
+        request,
+        "appraisal/appeal_decide.html",
+        {"appeal": appeal, "entry": appeal.entry, "decidable": decidable, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@role_required(HALL_ADMIN, WINDOW_STAFF)
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An appeal's file, to the admin and to the appellant; everyone else gets a 404."""
+    qs = Appeal.objects.all()
+    if HALL_ADMIN not in user_roles(request.user):
+        qs = qs.filter(staff__user=request.user)
+    appeal = get_object_or_404(qs, pk=pk)
+    if not appeal.file:
+        raise Http404("no file")
+    try:
+        handle = appeal.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("appeal file missing") from None
+    return FileResponse(handle, filename=Path(appeal.file.name).name)
 
 
 # --- a liaison's department --------------------------------------------------------------

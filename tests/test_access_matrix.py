@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from appraisal.models import Appeal
 from appraisal.services import score_entry_add
 from hall.models import CalendarDay
 from tests.appraisal.factories import RuleFactory
@@ -100,6 +101,9 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_my_scores": (None, STAFF_ONLY),
     "appraisal_my_entry": ("entry", OWN_ENTRY),
     "appraisal_department_results": (None, LIAISON_ONLY),
+    "appraisal_appeal_list": (None, ADMIN_ONLY),
+    "appraisal_appeal_decide": ("appeal", ADMIN_ONLY),
+    "appraisal_appeal_file": ("appeal", {**OWN_ENTRY, "admin": 200}),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -139,7 +143,15 @@ def url_objects(
         staff=staff_member,
         evidence_file=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n"),
     )
+    # Made directly: the access matrix needs an appeal row, not a published month.
+    appeal = Appeal.objects.create(
+        entry=entry,
+        staff=staff_member,
+        reason="不是我的责任",
+        file=SimpleUploadedFile("appeal.pdf", b"%PDF-1.4\n"),
+    )
     return {
+        "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},
         "calendar_day": {"pk": day.pk},
