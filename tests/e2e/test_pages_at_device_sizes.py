@@ -31,6 +31,7 @@ JOURNEYS = [
             "/appraisal/months/",
             "/appraisal/months/2026-10/",
             "/appraisal/banners/",
+            "/appraisal/appeals/",
         ],
         "沙坪坝",
     ),
