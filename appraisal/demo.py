@@ -41,6 +41,8 @@ from django.utils import timezone
 
 from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
 from appraisal.services import (
+    appeal_decide,
+    appeal_lodge,
     month_close,
     month_finalise,
     month_get,
@@ -898,6 +900,7 @@ class HistoryBuilder:
         if month.status == Status.CLOSED:
             month = month_publish(month)
             self.result.created["months published"] += 1
+            self.appeals(month, decide_all=target == Status.FINAL)
             if target == Status.FINAL:
                 # In the story this month was published weeks ago and its appeal period is
                 # over; month_publish dated both today, so set them back before finalising
@@ -922,6 +925,42 @@ class HistoryBuilder:
                 final_at=min(final_at, timezone.now())
             )
             self.result.created["months final"] += 1
+
+    # (reason of the appeal, decision, reason of the decision)
+    APPEALS = (
+        (
+            "当天系统故障，窗口已放置“网络故障、暂停服务”提示牌，并非空岗。",
+            True,
+            "经调取监控核实，当时确为网络故障，撤销该扣分。",
+        ),
+        (
+            "当日因群众材料问题临时离开工位协调，已向值班长报告。",
+            False,
+            "未见报告记录，离岗超过 15 分钟，维持原记录。",
+        ),
+    )
+
+    def appeals(self, month: AppraisalMonth, *, decide_all: bool) -> None:
+        """While a month is published, a few staff appeal deductions: in months that go on to
+        be final every appeal is decided (one upheld, one rejected); in the month still in
+        its appeal period the last one is left pending for the hall office."""
+        deductions = list(
+            ScoreEntry.objects.filter(
+                month=month,
+                staff__isnull=False,
+                points__lt=0,
+                reverses__isnull=True,
+                reversed_by__isnull=True,
+            )
+            .select_related("staff")
+            .order_by("occurred_on", "id")[:2]
+        )
+        admin = self.authors.get(ADMIN)
+        for entry, (reason, uphold, decision) in zip(deductions, self.APPEALS, strict=False):
+            appeal = appeal_lodge(staff=entry.staff, entry=entry, reason=reason)
+            self.result.created["appeals"] += 1
+            if decide_all or uphold:
+                appeal_decide(author=admin, appeal=appeal, uphold=uphold, reason=decision)
 
     def run(self) -> Result:
         current = self.today.replace(day=1)

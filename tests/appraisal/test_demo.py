@@ -133,6 +133,16 @@ def test_seed_demo_writes_six_closed_months_and_an_open_one_once():
     )
     assert max(per_staff.values()) <= 3
 
+    # Appeals: decided in the months that went final, one still pending in the open period.
+    from appraisal.models import Appeal
+
+    statuses = Counter(Appeal.objects.values_list("status", flat=True))
+    assert statuses["upheld"] >= 1 and statuses["rejected"] >= 1 and statuses["pending"] == 1
+    pending = Appeal.objects.get(status="pending")
+    assert pending.entry.month.status == Status.PUBLISHED
+    for upheld in Appeal.objects.filter(status="upheld"):
+        assert upheld.reversal.source == "appeal" and upheld.reversal.reverses == upheld.entry
+
     # A second run writes nothing.
     call_command("seed_demo", verbosity=0)
     assert counts() == first
