@@ -25,3 +25,9 @@ def due_class(day) -> str:
     if day <= today + datetime.timedelta(days=settings.HALL_ROTATION_WARN_DAYS):
         return "soon"
     return ""
+
+
+@register.filter
+def role_label(labels: dict, code: str):
+    """``role_labels|role_label:group.name``: a role's label, or its code when unknown."""
+    return labels.get(code, code)
