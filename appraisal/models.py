@@ -156,6 +156,9 @@ class AppraisalMonth(models.Model):
     appeal_until = models.DateField(null=True, blank=True)
     final_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Set when the hall office asks for the close: beat closes such months even when the
+    # queue was down at the time of asking, so a request is never lost.
+    close_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-month"]

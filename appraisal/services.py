@@ -381,6 +381,16 @@ def month_results_compute(month: AppraisalMonth) -> None:
     )
 
 
+def month_close_request(month_start: datetime.date) -> AppraisalMonth:
+    """Record that the month is to be closed; the task (or beat, later) does the closing."""
+    month = month_get(month_start)
+    AppraisalMonth.objects.filter(pk=month.pk, status=Status.OPEN).update(
+        close_requested_at=timezone.now()
+    )
+    month.refresh_from_db()
+    return month
+
+
 def month_close(month_start: datetime.date) -> AppraisalMonth:
     """Close a month: freeze its entries, compute results, propose awards. Idempotent."""
     with transaction.atomic():

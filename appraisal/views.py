@@ -462,6 +462,7 @@ def month_close(request: HttpRequest, month) -> HttpResponse:
     if m.status != Status.OPEN:
         messages.info(request, _("%(month)s is already closed.") % {"month": label})
         return _board(month)
+    services.month_close_request(month)
     try:
         queued = enqueue(tasks.month_close, month.isoformat())
     except ValidationError as exc:  # tasks run in-process and the close refused
@@ -471,8 +472,9 @@ def month_close(request: HttpRequest, month) -> HttpResponse:
         messages.warning(
             request,
             _(
-                "The task queue is unreachable, so %(month)s was NOT closed. Try again in a few "
-                "minutes, or ask the operator to run: python manage.py month_close %(month)s"
+                "The task queue is unreachable. The request to close %(month)s is saved and "
+                "runs within ten minutes of the queue coming back (or the operator runs: "
+                "python manage.py month_close %(month)s)."
             )
             % {"month": label},
         )

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisal.tasks.close_previous_month",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    # Close the months whose close was requested while the broker was down.
+    "appraisal-close-requested": {
+        "task": "appraisal.tasks.close_requested_months",
+        "schedule": timedelta(minutes=10),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",

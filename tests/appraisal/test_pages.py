@@ -476,7 +476,18 @@ def test_a_queue_that_is_down_is_said_plainly_and_the_month_stays_open(admin, mo
     [message] = response.context["messages"]
     assert message.level_tag == "warning"
     assert "month_close 2026-03" in str(message)
-    assert AppraisalMonth.objects.get(month=MARCH).status == AppraisalMonth.Status.OPEN
+    month = AppraisalMonth.objects.get(month=MARCH)
+    assert month.status == AppraisalMonth.Status.OPEN and month.close_requested_at
+
+
+def test_beat_closes_a_month_whose_close_was_asked_while_the_queue_was_down(admin, monkeypatch):
+    from appraisal.tasks import close_requested_months
+
+    monkeypatch.setattr("appraisal.views.enqueue", lambda task, *args: False)
+    admin.post(reverse("appraisal_month_close", args=[MARCH]))
+    assert close_requested_months() == 1
+    assert AppraisalMonth.objects.get(month=MARCH).status == AppraisalMonth.Status.CLOSED
+    assert close_requested_months() == 0
 
 
 def test_a_month_is_published_and_then_made_final(admin, admin_user, staff_member, praise, clock):
