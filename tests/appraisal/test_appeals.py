@@ -8,7 +8,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -32,11 +31,8 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MARCH = datetime.date(2026, 3, 1)
 IN_MARCH = datetime.date(2026, 3, 10)
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, tzinfo=SHANGHAI)) as traveller:
-        yield traveller
+# Mid-April 2026 (March has ended), media in a temporary folder: see conftest.py.
+pytestmark = pytest.mark.usefixtures("clock", "media")
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,11 +26,8 @@ TODAY = datetime.date(2026, 4, 15)  # a Wednesday; March has ended, April is ope
 MARCH = datetime.date(2026, 3, 1)
 APRIL = datetime.date(2026, 4, 1)
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, tzinfo=SHANGHAI)) as traveller:
-        yield traveller
+# Mid-April 2026 (March has ended), media in a temporary folder: see conftest.py.
+pytestmark = pytest.mark.usefixtures("clock", "media")
 
 
 @pytest.fixture(autouse=True)
