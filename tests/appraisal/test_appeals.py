@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from appraisal.models import Appeal, AppraisalMonth, MonthlyResult, Rule, ScoreEntry
+from appraisal.models import Appeal, AppraisalMonth, MonthlyResult, ScoreEntry
 from appraisal.services import (
     appeal_decide,
     appeal_lodge,
@@ -25,7 +25,6 @@ from appraisal.services import (
     score_entry_add,
     score_entry_reverse,
 )
-from tests.appraisal.factories import RuleFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MARCH = datetime.date(2026, 3, 1)
@@ -33,28 +32,6 @@ IN_MARCH = datetime.date(2026, 3, 10)
 
 # Mid-April 2026 (March has ended), media in a temporary folder: see conftest.py.
 pytestmark = pytest.mark.usefixtures("clock", "media")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def late(db):
-    return RuleFactory(code="S-01", title="迟到", min_points=-1, max_points=-1)
-
-
-@pytest.fixture
-def window_rule(db):
-    return RuleFactory(
-        code="W-01",
-        title="窗口台面不整洁",
-        category=Rule.Category.QUALITY,
-        applies_to=Rule.Subject.WINDOW,
-        min_points=-2,
-        max_points=-2,
-    )
 
 
 def add(author, rule, *, staff=None, window=None):

@@ -30,16 +30,6 @@ APRIL = datetime.date(2026, 4, 1)
 pytestmark = pytest.mark.usefixtures("clock", "media")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def late(db):
-    return RuleFactory(code="S-01", title="迟到", min_points=-1, max_points=-1)
-
-
 @pytest.fixture
 def rude(db):
     return RuleFactory(
@@ -60,18 +50,6 @@ def praise(db):
         category=Rule.Category.COMMENDATION,
         min_points=1,
         max_points=1,
-    )
-
-
-@pytest.fixture
-def window_rule(db):
-    return RuleFactory(
-        code="W-01",
-        title="窗口台面不整洁",
-        category=Rule.Category.QUALITY,
-        applies_to=Rule.Subject.WINDOW,
-        min_points=-2,
-        max_points=-2,
     )
 
 
