@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
@@ -647,6 +647,14 @@ def _last_day(month: datetime.date) -> datetime.date:
     return _add_months(month, 1) - datetime.timedelta(days=1)
 
 
+def _allow_backdating() -> None:
+    """On PostgreSQL the ledger's trigger refuses every UPDATE but one that changes only
+    ``created_at`` in a transaction that asks for it (migration 0004): the demo's alone."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('hall.ledger_backdate', 'on', true)")
+
+
 def rule_books() -> int:
     """Create the demo books that do not exist yet (keyed on the effective date)."""
     existing = set(RuleBook.objects.values_list("effective_from", flat=True))
@@ -878,7 +886,9 @@ class HistoryBuilder:
             written.append(reversal)
         # The ledger is insert-only; only the demo backdates when its lines were recorded, so
         # six months of history do not all read as typed in today.
-        ScoreEntry.objects.bulk_update(written, ["created_at"], batch_size=500)
+        with transaction.atomic():
+            _allow_backdating()
+            ScoreEntry.objects.bulk_update(written, ["created_at"], batch_size=500)
         self.result.created["score entries"] += len(written)
         self.result.created["reversals"] += len(reversals)
 

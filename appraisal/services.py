@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,8 @@ from appraisal.models import (
     RuleBook,
     ScoreEntry,
 )
+from hall.models import Notice
+from hall.notices import notice_send
 from hall.workcalendar import add_working_days
 from staff.models import Assignment, StaffMember
 from windows.models import Window
@@ -153,7 +156,7 @@ def score_entry_add(
     if source_object is not None:
         source_type = ContentType.objects.get_for_model(source_object)
         source_id = str(source_object.pk)
-    return ScoreEntry.objects.create(
+    entry = ScoreEntry.objects.create(
         staff=staff,
         window=window,
         rule=rule,
@@ -166,6 +169,26 @@ def score_entry_add(
         source_type=source_type,
         source_id=source_id or "",
         author=author,
+    )
+    _tell_staff(entry, Notice.Kind.SCORE_ENTRY)
+    return entry
+
+
+def _tell_staff(entry: ScoreEntry, kind: str, **extra) -> None:
+    """A notice to the staff member an entry is about (window entries concern the window)."""
+    if entry.staff_id is None:
+        return
+    notice_send(
+        user_id=entry.staff.user_id,
+        kind=kind,
+        params={
+            "points": f"{entry.points.normalize():+f}",
+            "code": entry.rule.code,
+            "title": entry.rule.title,
+            "day": entry.occurred_on.isoformat(),
+            **extra,
+        },
+        url=reverse("appraisal_my_entry", args=[entry.pk]),
     )
 
 
@@ -197,7 +220,7 @@ def score_entry_reverse(
         raise ValidationError({"reason": [_("A reversal cannot itself be reversed.")]})
     if ScoreEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({"reason": [_("This entry was already reversed.")]})
-    return ScoreEntry.objects.create(
+    reversal = ScoreEntry.objects.create(
         staff=entry.staff,
         window=entry.window,
         rule=entry.rule,
@@ -213,6 +236,9 @@ def score_entry_reverse(
         reason=reason,
         author=author,
     )
+    if source != ScoreEntry.Source.APPEAL:  # an appeal's decision sends a notice of its own
+        _tell_staff(entry, Notice.Kind.ENTRY_REVERSED, reason=reason)
+    return reversal
 
 
 # --- the month close ---------------------------------------------------------------------
@@ -506,4 +532,5 @@ def appeal_decide(*, author, appeal: Appeal, uphold: bool, reason: str) -> Appea
     appeal.decision_reason = reason
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["status", "reversal", "decided_by", "decision_reason", "decided_at"])
+    _tell_staff(appeal.entry, Notice.Kind.APPEAL_DECIDED, upheld=uphold, reason=reason)
     return appeal

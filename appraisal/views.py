@@ -28,6 +28,7 @@ from appraisal import charts, selectors, services, tasks
 from appraisal.charts import plain, signed
 from appraisal.forms import AppealDecisionForm, AppealForm, ScoreEntryForm
 from appraisal.models import Appeal, AppraisalMonth, Award, MonthlyResult, ScoreEntry
+from hall.notices import notices_context
 from hall.queue import enqueue
 from hall.roles import (
     DEPARTMENT_LIAISON,
@@ -568,6 +569,7 @@ def my_scores(request: HttpRequest) -> HttpResponse:
             "chosen_result": result_of.get(chosen),
             "results": results,
             "chart": charts.trend_svg(trend, title=_("My monthly totals")),
+            **notices_context(request.user),
         },
     )
 

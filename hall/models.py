@@ -139,3 +139,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """A message to one user about something that concerns them: an entry recorded against
+    them, an entry reversed, an appeal decided (later issues add their own kinds).
+
+    Written in the same transaction as what it tells of, so it is never lost or sent for
+    something that was rolled back. Its text is made when it is shown, from ``kind`` and
+    ``params``, so it reads in the reader's language (``hall.notices.notice_text``).
+    """
+
+    class Kind(models.TextChoices):
+        SCORE_ENTRY = "score_entry", _("Entry recorded")
+        ENTRY_REVERSED = "entry_reversed", _("Entry reversed")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notice")
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notice_unread_by_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

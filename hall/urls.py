@@ -38,6 +38,8 @@ urlpatterns = [
     path("hall/users/new/", views.user_create, name="user_create"),
     path("hall/users/<int:pk>/", views.user_edit, name="user_edit"),
     path("hall/users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/read/", views.notice_read, name="notice_read"),
     path("", include("windows.urls")),
     path("", include("guides.urls")),
     path("", include("staff.urls")),

@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hall import selectors, services
+from hall import notices, selectors, services
 from hall.audit import audit_for
 from hall.forms import CalendarDayForm, HallProfileForm, UserCreateForm, UserRolesForm
-from hall.models import CalendarDay, CalendarSync, CalendarYear, HallProfile
+from hall.models import CalendarDay, CalendarSync, CalendarYear, HallProfile, Notice
 from hall.queue import enqueue
 from hall.roles import (
     DEPARTMENT_LIAISON,
@@ -58,7 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "hall/home_staff.html",
-                {"member": member, "history": history, "colleagues": colleagues},
+                {
+                    "member": member,
+                    "history": history,
+                    "colleagues": colleagues,
+                    **notices.notices_context(request.user),
+                },
             )
     if DEPARTMENT_LIAISON in roles:
         liaison = Liaison.objects.filter(user=request.user).select_related("department").first()
@@ -277,3 +283,33 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": user.username, "pw": password},
     )
     return redirect("user_edit", pk=user.pk)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """All of my notices, newest first; unread ones marked."""
+    page = Paginator(notices.notices_for(request.user), settings.HALL_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "hall/notice_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notice read and open what it tells of, or mark all read and go back."""
+    pk = request.POST.get("notice")
+    if pk and pk.isdigit():
+        notice = get_object_or_404(Notice, pk=int(pk), user=request.user)
+        notices.notices_mark_read(request.user, pk=notice.pk)
+        if notice.url and url_has_allowed_host_and_scheme(
+            notice.url, allowed_hosts={request.get_host()}
+        ):
+            return redirect(notice.url)
+        return redirect("notice_list")
+    notices.notices_mark_read(request.user)
+    messages.success(request, _("All notices are marked read."))
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("notice_list")

@@ -308,7 +308,6 @@ TRANSLATIONS: dict[str, str] = {
     "Not seated": "未安排窗口",
     "At the same window": "同窗口人员",
     "Where I sat": "窗口履历",
-    "Monthly scores appear here once the appraisal is in use.": "考评启用后，月度考核得分将在此显示。",
     # --- appraisal: rule books, the score ledger, month close, awards ---
     "rule book": "考评规则",
     "rule": "考评条款",
@@ -420,7 +419,6 @@ TRANSLATIONS: dict[str, str] = {
     "Entry #%(n)s recorded: %(subject)s, %(code)s, %(points)s points.": "已录入记录 #%(n)s：%(subject)s，%(code)s，%(points)s 分。",
     "Entry #%(n)s reversed by entry #%(r)s.": "记录 #%(n)s 已由记录 #%(r)s 冲销。",
     "%(month)s is already closed.": "%(month)s 考核已结算。",
-    "The task queue is unreachable, so %(month)s was NOT closed. Try again in a few minutes, or ask the operator to run: python manage.py month_close %(month)s": "任务队列无法连接，%(month)s 考核未能结算。请几分钟后重试，或请运维人员运行：python manage.py month_close %(month)s",
     "Closing %(month)s… The results appear here in a minute; reload the page.": "正在结算 %(month)s 考核……约一分钟后结果将显示在此处，请刷新页面。",
     "%(month)s closed: results computed and awards proposed.": "%(month)s 考核已结算：结果已算出，表彰已拟评。",
     "%(month)s published: staff see their results; appeals until %(day)s.": "%(month)s 考核结果已公示：工作人员可查看本人结果，申诉期至 %(day)s。",
@@ -540,6 +538,22 @@ TRANSLATIONS: dict[str, str] = {
     "Appeal this entry": "对该记录提出申诉",
     "You can appeal until %(day)s. The hall office decides and tells you why.": "申诉截止日期为 %(day)s。管委办处理后会告知理由。",
     "Send the appeal": "提交申诉",
+    # --- notices (hall/notices.py) ---
+    "notice": "通知",
+    "Notices": "通知",
+    "Entry recorded": "新记分",
+    "Entry reversed": "记分已冲销",
+    "Appeal decided": "申诉已处理",
+    "%(points)s points under %(code)s %(title)s, on %(day)s.": "%(day)s 按 %(code)s %(title)s 记 %(points)s 分。",
+    "Your entry %(code)s %(title)s of %(day)s was reversed: %(reason)s": "您 %(day)s 的 %(code)s %(title)s 记分已冲销：%(reason)s",
+    "Your appeal against %(code)s of %(day)s was upheld: %(reason)s": "您对 %(day)s %(code)s 记分的申诉成立：%(reason)s",
+    "Your appeal against %(code)s of %(day)s was rejected: %(reason)s": "您对 %(day)s %(code)s 记分的申诉被驳回：%(reason)s",
+    "All notices are marked read.": "全部通知已标为已读。",
+    "%(n)s new notice": "%(n)s 条新通知",
+    "Mark all read": "全部标为已读",
+    "All notices": "全部通知",
+    "new": "新",
+    "No notices.": "暂无通知。",
 }
 
 HEADER_COMMENT = (

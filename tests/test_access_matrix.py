@@ -99,6 +99,8 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_month_finalise": ("month", ADMIN_POST_ONLY),
     "appraisal_banner_history": (None, ADMIN_ONLY),
     "appraisal_my_scores": (None, STAFF_ONLY),
+    "notice_list": (None, ANY_LOGGED_IN),
+    "notice_read": (None, {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 405)}),
     "appraisal_my_entry": ("entry", OWN_ENTRY),
     "appraisal_department_results": (None, LIAISON_ONLY),
     "appraisal_appeal_list": (None, ADMIN_ONLY),

@@ -31,3 +31,11 @@ def due_class(day) -> str:
 def role_label(labels: dict, code: str):
     """``role_labels|role_label:group.name``: a role's label, or its code when unknown."""
     return labels.get(code, code)
+
+
+@register.filter
+def notice_text(notice) -> str:
+    """A notice's text in the reader's language (see ``hall.notices``)."""
+    from hall.notices import notice_text as text
+
+    return text(notice)

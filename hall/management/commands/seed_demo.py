@@ -25,7 +25,7 @@ from appraisal.demo import seed_appraisal
 from guides.models import ApprovalItem
 from hall import demo_data
 from hall.audit import audit_record, diff, snapshot
-from hall.models import AuditEntry, CalendarDay, CalendarYear, HallProfile
+from hall.models import AuditEntry, CalendarDay, CalendarYear, HallProfile, Notice
 from hall.roles import WINDOW_STAFF
 from hall.services import (
     PROFILE_FIELDS,
@@ -459,6 +459,11 @@ class Command(BaseCommand):
             seeder.logins(departments)
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
+            # The staff read the notices of past months long ago; this month's are new.
+            Notice.objects.filter(
+                read_at__isnull=True,
+                params__day__lt=timezone.localdate().replace(day=1).isoformat(),
+            ).update(read_at=timezone.now())
         for key, n in appraisal.created.items():
             seeder.count(key, n)
         if verbosity >= 1:

@@ -1,0 +1,65 @@
+"""Notices to a user: written by the services that do what they tell of, read on the user's
+pages. A notice's text is made when it is shown, from its kind and parameters, so it follows
+the reader's language; the parameters hold only what the text needs.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.models import Notice
+
+Kind = Notice.Kind
+
+
+def notice_send(*, user_id: int | None, kind: str, params: dict, url: str = "") -> Notice | None:
+    """Write a notice for the user (nothing when there is none). Call it inside the
+    transaction of the change it tells of."""
+    if user_id is None:
+        return None
+    return Notice.objects.create(user_id=user_id, kind=kind, params=params, url=url)
+
+
+def notice_text(notice: Notice) -> str:
+    try:
+        return _notice_text(notice.kind, notice.params)
+    except (KeyError, TypeError):  # parameters of an older shape: say at least what it is
+        return notice.get_kind_display()
+
+
+def _notice_text(kind: str, p: dict) -> str:
+    if kind == Kind.SCORE_ENTRY:
+        return _("%(points)s points under %(code)s %(title)s, on %(day)s.") % p
+    if kind == Kind.ENTRY_REVERSED:
+        return _("Your entry %(code)s %(title)s of %(day)s was reversed: %(reason)s") % p
+    if kind == Kind.APPEAL_DECIDED:
+        if p["upheld"]:
+            return _("Your appeal against %(code)s of %(day)s was upheld: %(reason)s") % p
+        return _("Your appeal against %(code)s of %(day)s was rejected: %(reason)s") % p
+    raise KeyError(kind)
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user)
+
+
+def notices_unread(user, *, limit: int = 5) -> tuple[list[Notice], int]:
+    """The newest unread notices and how many are unread in all (two queries)."""
+    unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    return list(unread[:limit]), unread.count()
+
+
+def notices_context(user) -> dict:
+    """What ``templates/hall/_notices.html`` needs."""
+    unread, count = notices_unread(user)
+    return {"unread_notices": unread, "unread_count": count}
+
+
+def notices_mark_read(user, *, pk: int | None = None) -> int:
+    """Mark one notice (``pk``) or all of the user's unread notices read; others' are untouched."""
+    unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
