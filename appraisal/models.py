@@ -397,3 +397,79 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.entry_id} {self.status}"
+
+
+class EntryProposal(models.Model):
+    """A ledger line proposed from the floor or a case — a failed inspection item, a
+    lost-property return, a verified bad rating, an upheld complaint — waiting for the hall
+    office: confirmed, it becomes a ``ScoreEntry`` through ``score_entry_add`` (the one door);
+    dismissed, it never touches a score. The staff member sees it only once confirmed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the hall office")
+        CONFIRMED = "confirmed", _("Confirmed: in the ledger")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entry_proposals",
+        verbose_name=_("staff member"),
+    )
+    window = models.ForeignKey(
+        "windows.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entry_proposals",
+        verbose_name=_("window"),
+    )
+    rule = models.ForeignKey(
+        Rule, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("rule")
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    occurred_on = models.DateField(_("date it happened"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ScoreEntry.Source.choices)
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason for dismissing"), blank=True)
+    entry = models.OneToOneField(
+        ScoreEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("proposed entry")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(staff__isnull=False) & Q(window__isnull=True))
+                | (Q(staff__isnull=True) & Q(window__isnull=False)),
+                name="proposal_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed", entry__isnull=False)
+                | (~Q(status="confirmed") & Q(entry__isnull=True)),
+                name="proposal_confirmed_has_entry",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.staff or self.window} {self.rule.code} {self.points:+g}"

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from appraisal import views
+from appraisal import views, views_proposals
 
 
 class MonthConverter:
@@ -48,4 +48,10 @@ urlpatterns = [
     path("appraisal/appeals/<int:pk>/", views.appeal_decide, name="appraisal_appeal_decide"),
     path("appraisal/appeals/<int:pk>/file/", views.appeal_file, name="appraisal_appeal_file"),
     path("appraisal/department/", views.department_results, name="appraisal_department_results"),
+    path("appraisal/proposals/", views_proposals.proposal_list, name="appraisal_proposal_list"),
+    path(
+        "appraisal/proposals/<int:pk>/decide/",
+        views_proposals.proposal_decide,
+        name="appraisal_proposal_decide",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from appraisal.models import Appeal
+from appraisal.models import Appeal, EntryProposal, ScoreEntry
 from appraisal.services import score_entry_add
 from hall.models import CalendarDay
 from tests.appraisal.factories import RuleFactory
@@ -100,6 +100,8 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_banner_history": (None, ADMIN_ONLY),
     "appraisal_my_scores": (None, STAFF_ONLY),
     "notice_list": (None, ANY_LOGGED_IN),
+    "appraisal_proposal_list": (None, ADMIN_ONLY),
+    "appraisal_proposal_decide": ("proposal", ADMIN_POST_ONLY),
     "notice_read": (None, {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 405)}),
     "appraisal_my_entry": ("entry", OWN_ENTRY),
     "appraisal_department_results": (None, LIAISON_ONLY),
@@ -152,7 +154,16 @@ def url_objects(
         reason="不是我的责任",
         file=SimpleUploadedFile("appeal.pdf", b"%PDF-1.4\n"),
     )
+    proposal = EntryProposal.objects.create(
+        staff=staff_member,
+        rule=entry.rule,
+        points=-1,
+        occurred_on=today,
+        source=ScoreEntry.Source.DUTY_LOG,
+        proposed_by=supervisor_user,
+    )
     return {
+        "proposal": {"pk": proposal.pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},
