@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from appraisal import charts, selectors, services, tasks
+from appraisal import annual, charts, selectors, services, tasks
 from appraisal.charts import plain, signed
 from appraisal.forms import AppealDecisionForm, AppealForm, ScoreEntryForm
 from appraisal.models import Appeal, AppraisalMonth, Award, MonthlyResult, ScoreEntry
@@ -568,6 +568,7 @@ def my_scores(request: HttpRequest) -> HttpResponse:
             "chosen_result": result_of.get(chosen),
             "results": results,
             "chart": charts.trend_svg(trend, title=_("My monthly totals")),
+            "annual": annual.staff_annual(member),
         },
     )
 
