@@ -39,7 +39,16 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from appraisal import annual
+from appraisal.models import (
+    AppraisalMonth,
+    AppraisalYear,
+    Award,
+    MonthlyResult,
+    Rule,
+    RuleBook,
+    ScoreEntry,
+)
 from appraisal.services import (
     appeal_decide,
     appeal_lodge,
@@ -1001,4 +1010,12 @@ def seed_appraisal(*, rng_seed: int = 2026, today: datetime.date | None = None) 
     books = rule_books()
     result = HistoryBuilder(rng_seed, today).run()
     result.created["rule books"] += books
+    # The annual appraisal of the history's years: computed (never locked) — and only when
+    # the months changed, so a second run writes nothing, not even an audit entry.
+    for year in range(result.first_month.year, result.last_month.year + 1):
+        y = annual.year_or_unsaved(year)
+        if y.status != AppraisalYear.Status.COMPUTED or not annual.annual_rows_current(y):
+            if not y.is_locked:
+                annual.annual_compute(year, author=None)
+                result.created["annual appraisals computed"] += 1
     return result

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from appraisal.annual import threshold_errors
 from appraisal.charts import plain, points_range
 from appraisal.models import Rule
 from staff.models import StaffMember
@@ -197,3 +198,48 @@ class AppealDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AnnualThresholdsForm(forms.Form):
+    """A year's thresholds and 优秀 quota. Checked again by ``annual_thresholds_set``."""
+
+    excellent_min = forms.DecimalField(
+        label=gettext_lazy("Excellent (优秀) from"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    competent_min = forms.DecimalField(
+        label=gettext_lazy("Competent (称职) from"),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    basic_min = forms.DecimalField(
+        label=gettext_lazy("Basically competent (基本称职) from"),
+        help_text=gettext_lazy("Below it: Incompetent (不称职)."),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    excellent_share = forms.DecimalField(
+        label=gettext_lazy("Excellent quota, share of staff (%)"),
+        help_text=gettext_lazy(
+            "At most this share, rounded down; at least one when anyone qualifies."
+        ),
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    disqualified_bars_excellent = forms.BooleanField(
+        label=gettext_lazy("a month disqualified from awards bars Excellent"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        names = ("excellent_min", "competent_min", "basic_min", "excellent_share")
+        if all(data.get(n) is not None for n in names):
+            for name, errors in threshold_errors(**{n: data[n] for n in names}).items():
+                for error in errors:
+                    self.add_error(name, error)
+        return data

@@ -473,3 +473,121 @@ class EntryProposal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.staff or self.window} {self.rule.code} {self.points:+g}"
+class AppraisalYear(models.Model):
+    """A year of the annual appraisal (年度考核): its thresholds and quota, computed from the
+    year's published and final months, recomputable until the hall office locks it.
+
+    New years take their defaults from the ``HALL_ANNUAL_*`` settings.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not computed yet")
+        COMPUTED = "computed", _("Computed")
+        LOCKED = "locked", _("Locked")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    excellent_min = models.DecimalField(
+        _("minimum average for Excellent (优秀)"), max_digits=5, decimal_places=2
+    )
+    competent_min = models.DecimalField(
+        _("minimum average for Competent (称职)"), max_digits=5, decimal_places=2
+    )
+    basic_min = models.DecimalField(
+        _("minimum average for Basically competent (基本称职)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Below it: Incompetent (不称职)."),
+    )
+    excellent_share = models.DecimalField(
+        _("Excellent quota, share of staff (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("At most this share, rounded down; at least one when anyone qualifies."),
+    )
+    disqualified_bars_excellent = models.BooleanField(
+        _("a month disqualified from awards bars Excellent"), default=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("appraisal year")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excellent_min__gt=models.F("competent_min"))
+                & Q(competent_min__gt=models.F("basic_min")),
+                name="appraisal_year_thresholds_descend",
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_share__gte=0) & Q(excellent_share__lte=100),
+                name="appraisal_year_share_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度考核"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.LOCKED
+
+
+class AnnualAppraisal(models.Model):
+    """One staff member's annual appraisal for one year, written by ``annual_compute``.
+
+    Counted: the months of the year that are published or final in which the member has a
+    result; ``months_provisional`` of them are published but not final yet (an appeal may
+    still change them). A year is locked only when all its months are final.
+    """
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent (优秀)")
+        COMPETENT = "competent", _("Competent (称职)")
+        BASIC = "basic", _("Basically competent (基本称职)")
+        INCOMPETENT = "incompetent", _("Incompetent (不称职)")
+
+    year = models.ForeignKey(AppraisalYear, on_delete=models.CASCADE, related_name="rows")
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        on_delete=models.PROTECT,
+        related_name="annual_appraisals",
+        verbose_name=_("staff member"),
+    )
+    # The department of the member's latest counted month.
+    department = models.ForeignKey("windows.Department", on_delete=models.PROTECT, related_name="+")
+    months_counted = models.PositiveSmallIntegerField(_("months counted"))
+    months_provisional = models.PositiveSmallIntegerField(
+        _("of them published, not final"), default=0
+    )
+    average_total = models.DecimalField(_("average monthly total"), max_digits=6, decimal_places=2)
+    additions = models.DecimalField(_("additions"), max_digits=7, decimal_places=1)
+    deductions = models.DecimalField(_("deductions"), max_digits=7, decimal_places=1)
+    stars = models.PositiveSmallIntegerField(_("Service Star awards"), default=0)
+    months_disqualified = models.PositiveSmallIntegerField(_("months disqualified"), default=0)
+    proposed_grade = models.CharField(
+        _("grade by the thresholds"), max_length=12, choices=Grade.choices
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    rank_hall = models.PositiveIntegerField(_("rank in the hall"))
+    reason = models.TextField(_("why this grade"))
+
+    class Meta:
+        ordering = ["year", "rank_hall"]
+        verbose_name = _("annual appraisal")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "staff"], name="annual_unique_staff"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year.year} {self.staff} {self.get_grade_display()}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 BASE = Decimal("100")
 
@@ -85,3 +85,136 @@ def award_reason(item: Ranked, kind_label: str) -> str:
         f"{kind_label}：总分 {t.total:g}（加 {t.additions:g}，减 {t.deductions:g}），"
         f"全厅第 {item.rank_hall} 名"
     )
+
+
+# --- the annual appraisal (年度考核) ------------------------------------------------------
+
+EXCELLENT = "excellent"  # 优秀
+COMPETENT = "competent"  # 称职
+BASIC = "basic"  # 基本称职
+INCOMPETENT = "incompetent"  # 不称职
+GRADE_NAMES = {EXCELLENT: "优秀", COMPETENT: "称职", BASIC: "基本称职", INCOMPETENT: "不称职"}
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One staff member's year, from the months counted."""
+
+    staff_id: int
+    sort_key: str  # the employee number: the last tie-break
+    months: int
+    average: Decimal  # average monthly total, as shown (two decimals)
+    additions: Decimal = Decimal("0")
+    deductions: Decimal = Decimal("0")  # positive: points taken off over the year
+    stars: int = 0
+    months_disqualified: int = 0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    excellent: Decimal  # minimum average for 优秀
+    competent: Decimal  # minimum average for 称职
+    basic: Decimal  # minimum average for 基本称职; below it 不称职
+    excellent_share: Decimal  # the 优秀 quota: at most this % of the staff graded
+    disqualified_bars_excellent: bool = True
+
+
+@dataclass
+class Graded:
+    figures: YearFigures
+    rank: int
+    proposed: str  # by the thresholds alone
+    grade: str  # after the disqualification bar and the quota
+    reason: str
+
+
+def average(totals: list[Decimal]) -> Decimal:
+    """The average monthly total, rounded half up to two decimals: the figure shown is the
+    figure the thresholds judge."""
+    if not totals:
+        return Decimal("0.00")
+    return (sum(totals, Decimal("0")) / len(totals)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def annual_order_key(f: YearFigures):
+    """Higher average first; then fewer deductions, more additions, more service stars, and
+    the employee number."""
+    return (-f.average, f.deductions, -f.additions, -f.stars, f.sort_key)
+
+
+def excellent_quota(staff_count: int, share: Decimal, *, candidates: int) -> int:
+    """At most ``share`` % of the staff graded, rounded down; at least one when anyone
+    qualifies (unless the share is 0 %); never more than the candidates."""
+    if staff_count == 0 or candidates == 0 or share <= 0:
+        return 0
+    return min(candidates, max(1, math.floor(staff_count * share / Decimal("100"))))
+
+
+def threshold_grade(avg: Decimal, t: Thresholds) -> str:
+    if avg >= t.excellent:
+        return EXCELLENT
+    if avg >= t.competent:
+        return COMPETENT
+    if avg >= t.basic:
+        return BASIC
+    return INCOMPETENT
+
+
+def _n(value: Decimal) -> str:
+    """100.50 → "100.5", 100.00 → "100"."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def annual_grade(figures: list[YearFigures], t: Thresholds) -> list[Graded]:
+    """Grade every staff member of the year, in ranking order, each with the reason.
+
+    The thresholds give the proposed grade. 优秀 then needs no disqualified month (when the
+    year says so) and a place inside the quota: candidates are taken in ranking order, so
+    ties at the quota line are broken by ``annual_order_key``. A candidate left out gets 称职.
+    """
+    ordered = sorted(figures, key=annual_order_key)
+    proposed = {f.staff_id: threshold_grade(f.average, t) for f in ordered}
+    barred = {
+        f.staff_id
+        for f in ordered
+        if proposed[f.staff_id] == EXCELLENT
+        and t.disqualified_bars_excellent
+        and f.months_disqualified > 0
+    }
+    candidates = [
+        f for f in ordered if proposed[f.staff_id] == EXCELLENT and f.staff_id not in barred
+    ]
+    quota = excellent_quota(len(ordered), t.excellent_share, candidates=len(candidates))
+    chosen = {f.staff_id: place for place, f in enumerate(candidates[:quota], start=1)}
+    place_of = {f.staff_id: place for place, f in enumerate(candidates, start=1)}
+    out = []
+    for rank_hall, f in enumerate(ordered, start=1):
+        p = proposed[f.staff_id]
+        avg = f"平均 {_n(f.average)} 分（{f.months} 个月）"
+        if p == EXCELLENT:
+            line = f"{avg} ≥ 优秀线 {_n(t.excellent)}"
+            if f.staff_id in barred:
+                grade = COMPETENT
+                reason = f"{line}，但有 {f.months_disqualified} 个月被取消评优资格，不评优秀 → 称职"
+            elif f.staff_id in chosen:
+                grade = EXCELLENT
+                reason = f"{line}，在优秀名额内（第 {chosen[f.staff_id]} / {quota} 名）→ 优秀"
+            else:
+                grade = COMPETENT
+                reason = (
+                    f"{line}，但超出优秀名额（候选第 {place_of[f.staff_id]} 名，"
+                    f"名额 {quota} 名）→ 称职"
+                )
+        elif p == COMPETENT:
+            grade = p
+            reason = f"{avg} ≥ 称职线 {_n(t.competent)}，低于优秀线 {_n(t.excellent)} → 称职"
+        elif p == BASIC:
+            grade = p
+            reason = f"{avg} ≥ 基本称职线 {_n(t.basic)}，低于称职线 {_n(t.competent)} → 基本称职"
+        else:
+            grade = p
+            reason = f"{avg} 低于基本称职线 {_n(t.basic)} → 不称职"
+        out.append(Graded(f, rank_hall, p, grade, reason))
+    return out

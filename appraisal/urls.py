@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from appraisal import views, views_proposals
+from appraisal import views, views_annual, views_proposals
 
 
 class MonthConverter:
@@ -53,5 +53,25 @@ urlpatterns = [
         "appraisal/proposals/<int:pk>/decide/",
         views_proposals.proposal_decide,
         name="appraisal_proposal_decide",
+    ),
+    path("appraisal/annual/", views_annual.annual_list, name="appraisal_annual_list"),
+    path("appraisal/annual/<int:year>/", views_annual.annual_year, name="appraisal_annual"),
+    path(
+        "appraisal/annual/<int:year>/compute/",
+        views_annual.annual_compute,
+        name="appraisal_annual_compute",
+    ),
+    path(
+        "appraisal/annual/<int:year>/lock/", views_annual.annual_lock, name="appraisal_annual_lock"
+    ),
+    path(
+        "appraisal/annual/<int:year>/export.xlsx",
+        views_annual.annual_export,
+        name="appraisal_annual_export",
+    ),
+    path(
+        "appraisal/department/annual/",
+        views_annual.department_annual,
+        name="appraisal_department_annual",
     ),
 ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from appraisal import charts, selectors, services, tasks
+from appraisal import annual, charts, selectors, services, tasks
 from appraisal.charts import plain, signed
 from appraisal.forms import AppealDecisionForm, AppealForm, ScoreEntryForm
 from appraisal.models import Appeal, AppraisalMonth, Award, MonthlyResult, ScoreEntry
@@ -570,6 +570,7 @@ def my_scores(request: HttpRequest) -> HttpResponse:
             "results": results,
             "chart": charts.trend_svg(trend, title=_("My monthly totals")),
             **notices_context(request.user),
+            "annual": annual.staff_annual(member),
         },
     )
 

@@ -225,3 +225,11 @@ HALL_ROLE_LABELS = {
 
 # Appraisal: working days staff have to appeal after a month is published.
 HALL_APPEAL_DAYS = env_int("HALL_APPEAL_DAYS", 3)
+
+# Annual appraisal (年度考核): the defaults a new year starts with; the hall office edits them
+# per year until the year is locked. Thresholds are minimum average monthly totals.
+HALL_ANNUAL_EXCELLENT_MIN = env_str("HALL_ANNUAL_EXCELLENT_MIN", "100")  # 优秀
+HALL_ANNUAL_COMPETENT_MIN = env_str("HALL_ANNUAL_COMPETENT_MIN", "98")  # 称职
+HALL_ANNUAL_BASIC_MIN = env_str("HALL_ANNUAL_BASIC_MIN", "95")  # 基本称职; below → 不称职
+HALL_ANNUAL_EXCELLENT_SHARE = env_str("HALL_ANNUAL_EXCELLENT_SHARE", "15")  # % of staff, at most
+HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT = env_bool("HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT", True)

@@ -108,6 +108,12 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_appeal_list": (None, ADMIN_ONLY),
     "appraisal_appeal_decide": ("appeal", ADMIN_ONLY),
     "appraisal_appeal_file": ("appeal", {**OWN_ENTRY, "admin": 200}),
+    "appraisal_annual_list": (None, ADMIN_ONLY),
+    "appraisal_annual": ("year", ADMIN_ONLY),
+    "appraisal_annual_compute": ("year", ADMIN_POST_ONLY),
+    "appraisal_annual_lock": ("year", ADMIN_POST_ONLY),
+    "appraisal_annual_export": ("year", ADMIN_ONLY),
+    "appraisal_department_annual": (None, LIAISON_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.

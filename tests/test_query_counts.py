@@ -81,3 +81,59 @@ def test_a_change_shows_on_the_list_at_once(admin, department, staff_member):
     assert staff_member.name in admin.get(url).content.decode()
     admin.post(reverse("staff_toggle", args=[staff_member.pk]), follow=True)  # reads message
     assert staff_member.name not in admin.get(url).content.decode()
+
+
+# --- the annual appraisal: the year page and the list of years -----------------------------
+
+
+def _annual_year(n_staff: int, department) -> None:
+    """``n_staff`` more staff with a final and a published month of 2026, then a recompute."""
+    import datetime
+    from decimal import Decimal
+
+    from appraisal.annual import annual_compute
+    from appraisal.models import AppraisalMonth, Award, MonthlyResult
+
+    months = [
+        AppraisalMonth.objects.get_or_create(
+            month=datetime.date(2026, m, 1), defaults={"status": status}
+        )[0]
+        for m, status in ((9, "final"), (10, "published"))
+    ]
+    for i in range(n_staff):
+        person = StaffMemberFactory(window=WindowFactory(department=department))
+        for m in months:
+            MonthlyResult.objects.create(
+                month=m,
+                staff=person,
+                department=department,
+                total=Decimal(98 + i % 5),
+                additions=Decimal(i % 3),
+                deductions=Decimal(i % 2),
+                rank_hall=MonthlyResult.objects.filter(month=m).count() + 1,
+                rank_department=1,
+                disqualified=i % 7 == 0,
+            )
+        if i % 4 == 0:
+            Award.objects.create(month=months[0], kind="service_star", staff=person, reason="★")
+    annual_compute(2026, author=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "pinned"),
+    [
+        # user, roles, hall profile, year, months of the year, summary, count, rows
+        ("appraisal_annual", {"year": 2026}, 8),
+        # user, roles, hall profile, years with their row counts, month years
+        ("appraisal_annual_list", None, 5),
+    ],
+)
+def test_annual_pages_run_the_same_queries_for_5_and_50_staff(
+    admin, department, name, kwargs, pinned
+):
+    url = reverse(name, kwargs=kwargs)
+    _annual_year(5, department)
+    few = _queries(admin, url)
+    _annual_year(45, department)
+    many = _queries(admin, url)
+    assert few == many == pinned
