@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import math
 from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
@@ -36,8 +37,9 @@ def _nice_bounds(values: list[Decimal]) -> tuple[int, int]:
     """A y-range around the values in steps of 5, always including 100."""
     low = min([*values, Decimal("100")])
     high = max([*values, Decimal("100")])
-    lo = int(low // 5 * 5)
-    hi = int(-(-high // 5) * 5)
+    # math.floor/ceil, not //: Decimal's // truncates toward zero.
+    lo = math.floor(low / 5) * 5
+    hi = math.ceil(high / 5) * 5
     if hi - lo < 10:
         lo, hi = lo - 5, hi + 5
     return lo, hi

@@ -473,6 +473,8 @@ class EntryProposal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.staff or self.window} {self.rule.code} {self.points:+g}"
+
+
 class AppraisalYear(models.Model):
     """A year of the annual appraisal (年度考核): its thresholds and quota, computed from the
     year's published and final months, recomputable until the hall office locks it.
