@@ -26,7 +26,8 @@ def test_the_y_range_covers_every_total_in_steps_of_five(values, bounds):
 
 def test_totals_above_100_are_drawn_inside_the_chart():
     months = [datetime.date(2026, m, 1) for m in (5, 6, 7)]
-    svg = trend_svg(list(zip(months, map(Decimal, ["103", "108.5", "97"]))), title="t")
+    totals = [Decimal(v) for v in ("103", "108.5", "97")]
+    svg = trend_svg(list(zip(months, totals, strict=True)), title="t")
     ys = [float(y) for y in re.findall(r'cy="([-\d.]+)"', svg)]
     assert len(ys) == 3
     assert all(10 <= y <= 190 - 36 for y in ys)
