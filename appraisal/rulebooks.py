@@ -162,24 +162,31 @@ def _period_of(book: RuleBook) -> tuple[datetime.date, datetime.date | None]:
     return book.effective_from, later - datetime.timedelta(days=1) if later else None
 
 
-def _refuse_if_locked(book: RuleBook) -> None:
-    """Refuse (ValidationError) when the book scored a month that is no longer open.
+def lock_reason(book: RuleBook, *, for_update: bool = False) -> str | None:
+    """Why the book cannot change (it scored a month that is no longer open), or None.
 
-    The months of the book's period are locked for the check, so a month being closed at the
-    same moment either sees the edit before it computes or makes the edit refused."""
+    ``for_update`` (inside a transaction) locks the months of the book's period for the
+    check, so a month being closed at the same moment either sees the edit before it computes
+    or makes the edit refused."""
     start, end = _period_of(book)
-    months = AppraisalMonth.objects.select_for_update().filter(month__gte=_first_of_month(start))
+    months = AppraisalMonth.objects.filter(month__gte=_first_of_month(start))
     if end is not None:
         months = months.filter(month__lte=end)
+    if for_update:
+        months = months.select_for_update()
     used = [m for m in months.order_by("month") if m.status != OPEN]
-    if used:
-        raise ValidationError(
-            _(
-                "This rule book is locked: it scored %(month)s, which is %(status)s. "
-                "Create a new revision instead."
-            )
-            % {"month": f"{used[0].month:%Y-%m}", "status": used[0].get_status_display()}
-        )
+    if not used:
+        return None
+    return _(
+        "This rule book is locked: it scored %(month)s, which is %(status)s. "
+        "Create a new revision instead."
+    ) % {"month": f"{used[0].month:%Y-%m}", "status": used[0].get_status_display()}
+
+
+def _refuse_if_locked(book: RuleBook) -> None:
+    reason = lock_reason(book, for_update=True)
+    if reason:
+        raise ValidationError(reason)
 
 
 def book_is_locked(book: RuleBook) -> bool:

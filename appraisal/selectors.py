@@ -14,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal import scoring
+from appraisal import rulebooks, scoring
 from appraisal.models import (
     Appeal,
     AppraisalMonth,
@@ -459,3 +459,54 @@ def appeal_pending_count(*, month: datetime.date | None = None) -> int:
     if month is not None:
         qs = qs.filter(entry__month__month=month)
     return qs.count()
+
+
+# --- rule books ----------------------------------------------------------------------------
+
+
+@dataclass
+class BookRow:
+    book: RuleBook
+    start: datetime.date
+    end: datetime.date | None  # None: until a later revision
+    in_force: bool
+    locked: bool
+
+    @property
+    def scheduled(self) -> bool:
+        return self.start > timezone.localdate()
+
+
+def _book_rows(books: list[RuleBook], today: datetime.date) -> list[BookRow]:
+    spans = rulebooks.periods(books)
+    locked = rulebooks.locked_ids(books, rulebooks.not_open_months())
+    in_force = {b.pk for b in rulebooks.newest_by_kind(books, today).values()}
+    return [
+        BookRow(b, *spans[b.pk], in_force=b.pk in in_force, locked=b.pk in locked) for b in books
+    ]
+
+
+def rule_book_groups(today: datetime.date) -> list[tuple[str, str, list[BookRow]]]:
+    """(kind, its label, its books newest first) for every kind. Two queries: the books with
+    their rule counts, and the months that are no longer open."""
+    books = list(
+        RuleBook.objects.annotate(rule_count=Count("rules")).order_by("kind", "-effective_from")
+    )
+    rows = _book_rows(books, today)
+    return [
+        (kind, label, [r for r in rows if r.book.kind == kind])
+        for kind, label in RuleBook.Kind.choices
+    ]
+
+
+def rule_book_page(book: RuleBook, today: datetime.date) -> dict:
+    """A book's period, markers, rules (with their number of entries) and bonus bands."""
+    same_kind = list(RuleBook.objects.filter(kind=book.kind))
+    row = next(r for r in _book_rows(same_kind, today) if r.book.pk == book.pk)
+    rules = list(book.rules.annotate(entry_count=Count("entries")).order_by("applies_to", "code"))
+    return {
+        "row": row,
+        "rules": rules,
+        "bands": list(book.bonus_bands.all()),
+        "lock_reason": rulebooks.lock_reason(book) if row.locked else None,
+    }

@@ -104,6 +104,13 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_appeal_list": (None, ADMIN_ONLY),
     "appraisal_appeal_decide": ("appeal", ADMIN_ONLY),
     "appraisal_appeal_file": ("appeal", {**OWN_ENTRY, "admin": 200}),
+    "appraisal_rulebook_list": (None, ADMIN_ONLY),
+    "appraisal_rulebook_detail": ("rulebook", ADMIN_ONLY),
+    "appraisal_rulebook_edit": ("rulebook", ADMIN_ONLY),
+    "appraisal_rulebook_revise": ("rulebook_kind", ADMIN_ONLY),
+    "appraisal_rule_add": ("rulebook", ADMIN_ONLY),
+    "appraisal_rule_edit": ("rule", ADMIN_ONLY),
+    "appraisal_rule_remove": ("rule", ADMIN_POST_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -151,6 +158,9 @@ def url_objects(
         file=SimpleUploadedFile("appeal.pdf", b"%PDF-1.4\n"),
     )
     return {
+        "rulebook": {"pk": entry.rule.book_id},
+        "rulebook_kind": {"kind": "staff"},
+        "rule": {"pk": entry.rule_id},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},
