@@ -28,6 +28,7 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from appraisal import scoring
+from appraisal.charts import points_range
 from appraisal.models import AppraisalMonth, BonusBand, Rule, RuleBook
 from hall.audit import audit_record, diff, snapshot
 from hall.models import AuditEntry
@@ -214,7 +215,7 @@ def _bands_text(bands) -> str:
 
 
 def _rule_text(rule: Rule) -> str:
-    return f"{rule.title} {rule.points_label}（{rule.get_applies_to_display()}）"
+    return f"{rule.title} {points_range(rule)}（{rule.get_applies_to_display()}）"
 
 
 def _rule_changes(before: dict[str, str], after: dict[str, str], code: str) -> dict:
@@ -454,6 +455,7 @@ def rule_update(*, author, rule: Rule, data: dict) -> Rule:
     for name, value in data.items():
         setattr(rule, name, value)
     rule.save()
+    rule.refresh_from_db()  # the stored values (−2.0, not −2) in the audit, as before
     changes = _rule_changes(before, snapshot(rule, RULE_FIELDS), code)
     if changes:
         audit_record(actor=author, instance=book, action=AuditEntry.Action.UPDATE, changes=changes)

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from appraisal import rulebooks, scoring
+from appraisal.charts import points_range
 from appraisal.models import (
     Appeal,
     AppraisalMonth,
@@ -504,6 +505,8 @@ def rule_book_page(book: RuleBook, today: datetime.date) -> dict:
     same_kind = list(RuleBook.objects.filter(kind=book.kind))
     row = next(r for r in _book_rows(same_kind, today) if r.book.pk == book.pk)
     rules = list(book.rules.annotate(entry_count=Count("entries")).order_by("applies_to", "code"))
+    for rule in rules:
+        rule.points_text = points_range(rule)
     return {
         "row": row,
         "rules": rules,
