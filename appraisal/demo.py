@@ -83,6 +83,7 @@ BOOK_FIELDS = [
     "banner_count",
     "award_min_total",
     "bonus_base",
+    "bonus_mode",
     "bonus_per_point",
     "window_includes_staff",
 ]
@@ -729,8 +730,11 @@ def rule_books() -> int:
         BonusBand.objects.bulk_create(
             BonusBand(book=book, total_from=total, amount=amount) for total, amount in spec.bands
         )
-        changes = diff({}, snapshot(book, BOOK_FIELDS))
+        fields = BOOK_FIELDS if spec.kind == K.GENERAL else BOOK_FIELDS[:3]  # no policy
+        changes = diff({}, snapshot(book, fields))
         changes["rules"] = ["", str(len(spec.rules))]
+        if spec.bands:
+            changes["bonus bands"] = ["", ", ".join(f"≥{t:g} → {a:g}" for t, a in spec.bands)]
         audit_record(actor=None, instance=book, action=AuditEntry.Action.IMPORT, changes=changes)
         made += 1
     return made

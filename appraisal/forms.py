@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.charts import plain, points_range
 from appraisal.models import Rule, RuleBook
-from appraisal.rulebooks import BOOK_FIELDS, RULE_FIELDS, SUBJECT_OF_KIND
+from appraisal.rulebooks import RULE_FIELDS, SUBJECT_OF_KIND, book_fields
 from staff.models import StaffMember
 from windows.models import Window
 
@@ -235,7 +235,7 @@ class RuleBookForm(forms.Form):
 
     def __init__(self, *args, book: RuleBook, **kwargs):
         super().__init__(*args, **kwargs)
-        names = BOOK_FIELDS if book.kind == RuleBook.Kind.GENERAL else ["title", "notes"]
+        names = book_fields(book.kind)
         self.fields.update(forms.fields_for_model(RuleBook, fields=names))
         self.fields["notes"].widget.attrs["rows"] = 4
         for name in names:
@@ -246,7 +246,11 @@ class BonusBandForm(forms.Form):
     """A row of the bonus table; a row left empty is ignored."""
 
     total_from = forms.DecimalField(
-        label=gettext_lazy("from a total of"), max_digits=5, decimal_places=1, required=False
+        label=gettext_lazy("from a total of"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
     )
     amount = forms.DecimalField(
         label=gettext_lazy("bonus (yuan)"),
@@ -254,6 +258,7 @@ class BonusBandForm(forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "1"}),
     )
 
     def clean(self):

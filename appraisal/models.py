@@ -73,7 +73,7 @@ class RuleBook(models.Model):
         default=Decimal("500.00"),
     )
     bonus_mode = models.CharField(
-        _("bonus pay"), max_length=10, choices=BonusMode.choices, default=BonusMode.PER_POINT
+        _("bonus paid by"), max_length=10, choices=BonusMode.choices, default=BonusMode.PER_POINT
     )
     window_includes_staff = models.BooleanField(
         _("a window's total includes its staff's average net points"), default=True

@@ -59,6 +59,13 @@ RULE_FIELDS = [
     "evidence_required",
     "disqualifies",
 ]
+
+
+def book_fields(kind: str) -> list[str]:
+    """What the hall office sets on a book of ``kind``: the policy is the general rules'."""
+    return BOOK_FIELDS if kind == Kind.GENERAL else ["title", "notes"]
+
+
 # The subject a kind's rules may apply to; a general book may hold either.
 SUBJECT_OF_KIND = {Kind.WINDOW: Rule.Subject.WINDOW, Kind.STAFF: Rule.Subject.STAFF}
 
@@ -289,7 +296,7 @@ def rule_book_revise(
     )
     bands = list(source.bonus_bands.values_list("total_from", "amount")) if source else []
     BonusBand.objects.bulk_create(BonusBand(book=book, total_from=f, amount=a) for f, a in bands)
-    changes = diff({}, snapshot(book, ["kind", "effective_from", *BOOK_FIELDS]))
+    changes = diff({}, snapshot(book, ["kind", "effective_from", *book_fields(kind)]))
     changes[str(_("copied from"))] = ["", str(source) if source else ""]
     changes[str(_("rules"))] = ["", str(len(rules))]
     if bands:
@@ -325,7 +332,7 @@ def rule_book_update(
     bonus bands. Refused, writing nothing, when the book is locked."""
     book = RuleBook.objects.select_for_update().get(pk=book.pk)
     _refuse_if_locked(book)
-    allowed = BOOK_FIELDS if book.kind == Kind.GENERAL else ["title", "notes"]
+    allowed = book_fields(book.kind)
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rulebook',
             name='bonus_mode',
-            field=models.CharField(choices=[('per_point', 'An amount per point above or below 100'), ('bands', 'Bands: a fixed amount from a total upward')], default='per_point', max_length=10, verbose_name='bonus pay'),
+            field=models.CharField(choices=[('per_point', 'An amount per point above or below 100'), ('bands', 'Bands: a fixed amount from a total upward')], default='per_point', max_length=10, verbose_name='bonus paid by'),
         ),
         migrations.AddField(
             model_name='rulebook',
