@@ -1,27 +1,29 @@
 """Demo rule books and six months of appraisal history, for ``manage.py seed_demo``.
 
-The seed's section (二) names three regulations: 《大厅服务窗口及其工作人员考评规则》 (the
-general rules: 100 points, additions and deductions tied to pay, the monthly 流动文明窗口标兵
-and 服务明星) and its two 实施细则, one for windows and one for staff. A ``RuleBook`` is one
-dated version of *all* the rules (the newest book effective on a day is the one in force, and
-``effective_from`` is unique), so the three regulations become one book whose window rules are
-coded ``W-…`` (《大厅服务窗口考核实施细则》) and staff rules ``S-…``
-(《大厅窗口工作人员考核实施细则》). The demo has three dated books:
+The seed's section (二) names three regulations, and each is a ``RuleBook`` kind revised on
+its own date (``appraisal.rulebooks``): 《大厅服务窗口及其工作人员考评规则》 (the general rules:
+100 points, additions and deductions tied to pay, the monthly 流动文明窗口标兵 and 服务明星 —
+the award and bonus policy), 《大厅服务窗口考核实施细则》 (window rules, coded ``W-…``) and
+《大厅窗口工作人员考核实施细则》 (staff rules, ``S-…``). The demo's books:
 
-- 2023-01-01 原《大厅考核规则》: the old regime the seed describes — money deducted for each
-  breach, anyone deducted loses the month's awards (every rule disqualifies), no additions.
-- 2025-01-01 the revised 考评规则 with both 实施细则: the 100-point system of the seed.
-- 2026-07-01 a mid-year revision: bonus per point raised, 超时办结 made stricter, a rule for
-  overdue rectification of bad ratings (好差评) added. Months before July 2026 are scored by the
-  2025 book, later ones by this one — a revision never rewrites past months.
+- 2023-01-01 原《大厅考核规则》, one general book holding all the old rules: the regime the
+  seed describes — money deducted for each breach, anyone deducted loses the month's awards
+  (every rule disqualifies), no additions. There were no separate 实施细则 then.
+- 2025-01-01 the revised 考评规则 (general: the policy, no rules of its own) with both
+  实施细则 (window and staff books): the 100-point system of the seed.
+- 2026-07-01 a mid-year revision of only the two regulations it changes: the general rules
+  (bonus pay by bands instead of per point) and the staff rules (超时办结 made stricter, a rule
+  for overdue rectification of bad ratings added). The window rules of 2025 stay in force.
+  Months before July 2026 are scored by the 2025 books, later ones by the revised ones — a
+  revision never rewrites past months.
 
 The history: the six months before today's month are closed (the last one closed only, the one
 before it published with its appeal period running, the older ones final) and today's month
 is open with the entries so far. Every entry goes through ``score_entry_add`` — the ledger's
 one door — and every month through the real close, publish and finalise services.
 
-Idempotent: a book is keyed on its effective date; a month that already has entries gets no
-new ones, and a month only ever moves forward to its target state. Deterministic: each
+Idempotent: a book is keyed on its kind and effective date; a month that already has entries
+gets no new ones, and a month only ever moves forward to its target state. Deterministic: each
 month's plan is drawn from its own ``random.Random`` seeded with the seed and the month.
 """
 
@@ -44,11 +46,13 @@ from appraisal.models import (
     AppraisalMonth,
     AppraisalYear,
     Award,
+    BonusBand,
     MonthlyResult,
     Rule,
     RuleBook,
     ScoreEntry,
 )
+from appraisal.rulebooks import newest_by_kind
 from appraisal.services import (
     appeal_decide,
     appeal_lodge,
@@ -71,7 +75,9 @@ SRC = ScoreEntry.Source
 Status = AppraisalMonth.Status
 
 HISTORY_MONTHS = 6  # closed months before today's month
+K = RuleBook.Kind
 BOOK_FIELDS = [
+    "kind",
     "title",
     "effective_from",
     "star_share",
@@ -79,6 +85,7 @@ BOOK_FIELDS = [
     "banner_count",
     "award_min_total",
     "bonus_base",
+    "bonus_mode",
     "bonus_per_point",
     "window_includes_staff",
 ]
@@ -166,11 +173,11 @@ RULES_2025: tuple[RuleSpec, ...] = (
 
 
 def _revised_2026() -> tuple[RuleSpec, ...]:
-    """The July 2026 revision: 超时办结 −2 → −3, and a rule for overdue rectification."""
-    stricter = {"S-E01", "W-E01"}
+    """The July 2026 staff rules: 超时办结 −2 → −3, and a rule for overdue rectification."""
     rules = [
-        r._replace(min_points=Decimal(-3), max_points=Decimal(-3)) if r.code in stricter else r
+        r._replace(min_points=Decimal(-3), max_points=Decimal(-3)) if r.code == "S-E01" else r
         for r in RULES_2025
+        if r.applies_to == Rule.Subject.STAFF
     ]
     rules.append(_s("S-R03", "“好差评”差评整改超期未完成", C.RATING, -2))
     return tuple(sorted(rules, key=lambda r: r.code))
@@ -183,12 +190,18 @@ def _original_2023() -> tuple[RuleSpec, ...]:
     )
 
 
+def _of(subject: str) -> tuple[RuleSpec, ...]:
+    return tuple(r for r in RULES_2025 if r.applies_to == subject)
+
+
 class BookSpec(NamedTuple):
+    kind: str
     title: str
     effective_from: datetime.date
     notes: str
     policy: dict
     rules: tuple[RuleSpec, ...]
+    bands: tuple[tuple[Decimal, Decimal], ...] = ()
 
 
 POLICY_2025 = {
@@ -201,33 +214,78 @@ POLICY_2025 = {
     "window_includes_staff": True,
 }
 
+# The July 2026 bonus table: (from a total of, yuan). Below 90 points: no bonus.
+BANDS_2026 = tuple(
+    (Decimal(total), Decimal(amount))
+    for total, amount in (
+        (90, 300),
+        (95, 400),
+        (100, 500),
+        (103, 600),
+        (106, 700),
+        (110, 800),
+    )
+)
+
+REVISION_2025 = datetime.date(2025, 1, 1)
+REVISION_2026 = datetime.date(2026, 7, 1)
+
 BOOKS: tuple[BookSpec, ...] = (
     BookSpec(
+        K.GENERAL,
         "大厅考核规则（原）",
         datetime.date(2023, 1, 1),
         "原《考核规则》：窗口工作人员违纪按次扣钱（每分折合10元），凡违纪被扣钱者均取消当月"
-        "评优资格；不设加分。2025年1月1日起由修订后的《大厅服务窗口及其工作人员考评规则》取代。",
+        "评优资格；不设加分。窗口与工作人员的条款都在本规则中，未另立实施细则。2025年1月1日起由"
+        "修订后的《大厅服务窗口及其工作人员考评规则》及两个实施细则取代。",
         {**POLICY_2025, "bonus_per_point": Decimal("10.00"), "window_includes_staff": False},
         _original_2023(),
     ),
     BookSpec(
+        K.GENERAL,
         "大厅服务窗口及其工作人员考评规则",
-        datetime.date(2025, 1, 1),
-        "在广泛征求窗口工作人员意见的基础上修订，含《大厅服务窗口考核实施细则》（W-开头条款）"
-        "和《大厅窗口工作人员考核实施细则》（S-开头条款）。月度考核以100分为基础实行加、减分制，"
-        "与绩效奖金挂钩：100分发放500元，每增减1分增减20元。每月评选“服务明星”（不少于窗口"
-        "工作人员的10%，至少1名）和“流动文明窗口标兵”1个，总分不足100分或有取消评优条款扣分的"
-        "不参评。窗口总分含本窗口工作人员平均净得分。网络故障暂停服务并放置“网络故障、暂停服务”"
-        "提示牌的不计空岗。",
+        REVISION_2025,
+        "在广泛征求窗口工作人员意见的基础上修订，与《大厅服务窗口考核实施细则》和《大厅窗口"
+        "工作人员考核实施细则》同日施行。月度考核以100分为基础实行加、减分制，与绩效奖金挂钩："
+        "100分发放500元，每增减1分增减20元。每月评选“服务明星”（不少于窗口工作人员的10%，至少"
+        "1名）和“流动文明窗口标兵”1个，总分不足100分或有取消评优条款扣分的不参评。窗口总分含"
+        "本窗口工作人员平均净得分。",
         POLICY_2025,
-        RULES_2025,
+        (),
     ),
     BookSpec(
+        K.WINDOW,
+        "大厅服务窗口考核实施细则",
+        REVISION_2025,
+        "窗口考核条款（W-开头）。网络故障暂停服务并放置“网络故障、暂停服务”提示牌的不计空岗。",
+        POLICY_2025,
+        _of(Rule.Subject.WINDOW),
+    ),
+    BookSpec(
+        K.STAFF,
+        "大厅窗口工作人员考核实施细则",
+        REVISION_2025,
+        "窗口工作人员考核条款（S-开头）：劳动纪律、着装、服务用语、服务质量、办结时效、群众"
+        "测评、投诉、拾金不昧、表扬等。",
+        POLICY_2025,
+        _of(Rule.Subject.STAFF),
+    ),
+    BookSpec(
+        K.GENERAL,
         "大厅服务窗口及其工作人员考评规则（2026年7月修订）",
-        datetime.date(2026, 7, 1),
-        "2026年下半年修订：加大奖励力度，每增减1分增减25元；超时办结扣分由2分提高到3分（窗口、"
-        "工作人员同）；新增S-R03“好差评”差评整改超期条款。其余条款不变。",
-        {**POLICY_2025, "bonus_per_point": Decimal("25.00")},
+        REVISION_2026,
+        "2026年下半年修订：加大奖励力度，绩效奖金改为按总分档次发放（90分以下不发，90分300元，"
+        "95分400元，100分500元，103分600元，106分700元，110分及以上800元）。评优办法不变。",
+        {**POLICY_2025, "bonus_mode": RuleBook.BonusMode.BANDS},
+        (),
+        BANDS_2026,
+    ),
+    BookSpec(
+        K.STAFF,
+        "大厅窗口工作人员考核实施细则（2026年7月修订）",
+        REVISION_2026,
+        "超时办结扣分由2分提高到3分；新增S-R03“好差评”差评整改超期条款。其余条款不变。",
+        POLICY_2025,
         _revised_2026(),
     ),
 )
@@ -665,22 +723,29 @@ def _allow_backdating() -> None:
 
 
 def rule_books() -> int:
-    """Create the demo books that do not exist yet (keyed on the effective date)."""
-    existing = set(RuleBook.objects.values_list("effective_from", flat=True))
+    """Create the demo books that do not exist yet (keyed on kind and effective date)."""
+    existing = set(RuleBook.objects.values_list("kind", "effective_from"))
     made = 0
     for spec in BOOKS:
-        if spec.effective_from in existing:
+        if (spec.kind, spec.effective_from) in existing:
             continue
         book = RuleBook.objects.create(
-            title=spec.title, effective_from=spec.effective_from, notes=spec.notes, **spec.policy
+            kind=spec.kind,
+            title=spec.title,
+            effective_from=spec.effective_from,
+            notes=spec.notes,
+            **spec.policy,
         )
         Rule.objects.bulk_create(Rule(book=book, **r._asdict()) for r in spec.rules)
-        audit_record(
-            actor=None,
-            instance=book,
-            action=AuditEntry.Action.IMPORT,
-            changes=diff({}, snapshot(book, BOOK_FIELDS)),
+        BonusBand.objects.bulk_create(
+            BonusBand(book=book, total_from=total, amount=amount) for total, amount in spec.bands
         )
+        fields = BOOK_FIELDS if spec.kind == K.GENERAL else BOOK_FIELDS[:3]  # no policy
+        changes = diff({}, snapshot(book, fields))
+        changes["rules"] = ["", str(len(spec.rules))]
+        if spec.bands:
+            changes["bonus bands"] = ["", ", ".join(f"≥{t:g} → {a:g}" for t, a in spec.bands)]
+        audit_record(actor=None, instance=book, action=AuditEntry.Action.IMPORT, changes=changes)
         made += 1
     return made
 
@@ -757,7 +822,7 @@ class HistoryBuilder:
         self.authors = {
             u.username: u for u in User.objects.filter(username__in=[ADMIN, SUPERVISOR])
         }
-        self.books = list(RuleBook.objects.order_by("effective_from"))
+        self.books = list(RuleBook.objects.order_by("kind", "effective_from"))
         self.rules: dict[int, dict[str, Rule]] = defaultdict(dict)
         for rule in Rule.objects.all():
             self.rules[rule.book_id][rule.code] = rule
@@ -776,12 +841,12 @@ class HistoryBuilder:
             s.pk: random.Random(f"{rng_seed}:{s.employee_no}").random() for s in self.staff
         }
 
-    def book_on(self, day: datetime.date) -> RuleBook | None:
-        found = None
-        for book in self.books:
-            if book.effective_from <= day:
-                found = book
-        return found
+    def rules_on(self, day: datetime.date) -> dict[str, Rule]:
+        """Code → rule, of the books in force on ``day`` (the newest of each kind)."""
+        rules: dict[str, Rule] = {}
+        for book in newest_by_kind(self.books, day).values():
+            rules.update(self.rules.get(book.pk, {}))
+        return rules
 
     # -- one month's plan
 
@@ -809,8 +874,7 @@ class HistoryBuilder:
             if not eligible:
                 return
             day = rng.choice(eligible)
-            book = self.book_on(day)
-            rules = self.rules.get(book.pk, {}) if book else {}
+            rules = self.rules_on(day)
             choices = [e for e in events if e.code in rules]
             if not choices:
                 return

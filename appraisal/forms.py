@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.annual import threshold_errors
 from appraisal.charts import plain, points_range
-from appraisal.models import Rule
+from appraisal.models import Rule, RuleBook
+from appraisal.rulebooks import RULE_FIELDS, SUBJECT_OF_KIND, book_fields
 from staff.models import StaffMember
 from windows.models import Window
 
@@ -243,3 +244,103 @@ class AnnualThresholdsForm(forms.Form):
                 for error in errors:
                     self.add_error(name, error)
         return data
+
+
+# --- rule books ----------------------------------------------------------------------------
+
+
+class RuleBookRevisionForm(forms.Form):
+    """A new revision of one kind of rule book: when it takes effect, and its name."""
+
+    effective_from = forms.DateField(
+        label=gettext_lazy("takes effect on"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=gettext_lazy("what the revision changes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, earliest: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if earliest is not None:
+            self.fields["effective_from"].initial = earliest
+            self.fields["effective_from"].widget.attrs["min"] = earliest.isoformat()
+            self.fields["effective_from"].help_text = _(
+                "%(day)s at the earliest: after the last month that is not open and after "
+                "the current book of this kind."
+            ) % {"day": earliest}
+
+
+class RuleBookForm(forms.Form):
+    """A book's title and notes and, for the general rules, the award and bonus policy."""
+
+    def __init__(self, *args, book: RuleBook, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = book_fields(book.kind)
+        self.fields.update(forms.fields_for_model(RuleBook, fields=names))
+        self.fields["notes"].widget.attrs["rows"] = 4
+        for name in names:
+            self.fields[name].initial = getattr(book, name)
+
+
+class BonusBandForm(forms.Form):
+    """A row of the bonus table; a row left empty is ignored."""
+
+    total_from = forms.DecimalField(
+        label=gettext_lazy("from a total of"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("bonus (yuan)"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "1"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("total_from") is None) != (data.get("amount") is None):
+            raise ValidationError(_("Give both the starting total and the amount, or neither."))
+        return data
+
+
+BonusBandFormSet = forms.formset_factory(BonusBandForm, extra=3, max_num=30)
+
+
+def bands_from(formset) -> list[tuple[Decimal, Decimal]]:
+    """The filled rows of a valid bonus band formset."""
+    return [
+        (f.cleaned_data["total_from"], f.cleaned_data["amount"])
+        for f in formset.forms
+        if f.cleaned_data.get("total_from") is not None
+    ]
+
+
+class RuleForm(forms.Form):
+    """A rule of a book; whom it may apply to follows the book's kind (checked again by the
+    service)."""
+
+    def __init__(self, *args, book: RuleBook, rule: Rule | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Rule, fields=RULE_FIELDS))
+        subject = SUBJECT_OF_KIND.get(book.kind)
+        if subject is not None:
+            self.fields["applies_to"].choices = [(subject, Rule.Subject(subject).label)]
+            self.fields["applies_to"].initial = subject
+        for name in ("min_points", "max_points", "monthly_cap"):
+            self.fields[name].widget.attrs.update({"step": "0.5", "inputmode": "decimal"})
+        self.fields["min_points"].help_text = _("Signed: a deduction is negative, such as -2.")
+        self.fields["max_points"].help_text = _("The same as the lower value for a fixed value.")
+        if rule is not None:
+            for name in RULE_FIELDS:
+                self.fields[name].initial = getattr(rule, name)

@@ -22,14 +22,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RuleBook(models.Model):
-    """A dated version of the appraisal rules and the award and bonus policy.
+    """A dated version of one of the hall's three regulations.
 
-    The rules in force on a day come from the newest book effective on or before it, so a
-    revision never rewrites past months.
+    The general appraisal rules (考评规则) carry the award and bonus policy and may hold rules
+    of either subject; the rules for windows (窗口考核实施细则) hold only window rules, the rules
+    for staff (工作人员考核实施细则) only staff rules. Each kind is revised on its own date: the
+    rules in force on a day are, for each kind, those of the newest book of that kind effective
+    on or before it, and the policy is the newest general book's — so a revision never
+    rewrites past months. See ``appraisal.rulebooks``.
     """
 
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General appraisal rules (考评规则)")
+        WINDOW = "window", _("Rules for windows (窗口考核实施细则)")
+        STAFF = "staff", _("Rules for staff (工作人员考核实施细则)")
+
+    class BonusMode(models.TextChoices):
+        PER_POINT = "per_point", _("An amount per point above or below 100")
+        BANDS = "bands", _("Bands: a fixed amount from a total upward")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GENERAL)
     title = models.CharField(_("title"), max_length=200)
-    effective_from = models.DateField(_("effective from"), unique=True)
+    effective_from = models.DateField(_("effective from"))
     notes = models.TextField(_("notes"), blank=True)
     star_share = models.DecimalField(
         _("service stars, share of staff (%)"),
@@ -58,6 +72,9 @@ class RuleBook(models.Model):
         decimal_places=2,
         default=Decimal("500.00"),
     )
+    bonus_mode = models.CharField(
+        _("bonus paid by"), max_length=10, choices=BonusMode.choices, default=BonusMode.PER_POINT
+    )
     window_includes_staff = models.BooleanField(
         _("a window's total includes its staff's average net points"), default=True
     )
@@ -71,11 +88,42 @@ class RuleBook(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-effective_from"]
+        ordering = ["kind", "-effective_from"]
         verbose_name = _("rule book")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "effective_from"], name="rulebook_one_per_kind_and_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.effective_from:%Y-%m-%d}）"
+
+
+class BonusBand(models.Model):
+    """A row of a general book's bonus table: from this total upward, this amount.
+
+    A table of rows rather than a JSON field: each row is checked by the database (one row
+    per total, no negative amount), copied with the book into a revision and audited like
+    a rule.
+    """
+
+    book = models.ForeignKey(RuleBook, on_delete=models.CASCADE, related_name="bonus_bands")
+    total_from = models.DecimalField(_("from a total of"), max_digits=5, decimal_places=1)
+    amount = models.DecimalField(_("bonus (yuan)"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["book", "total_from"]
+        verbose_name = _("bonus band")
+        constraints = [
+            models.UniqueConstraint(fields=["book", "total_from"], name="bonus_band_one_per_total"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="bonus_band_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"≥ {self.total_from:g}: {self.amount}"
 
 
 class Rule(models.Model):

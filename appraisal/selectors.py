@@ -14,7 +14,8 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal import scoring
+from appraisal import rulebooks, scoring
+from appraisal.charts import points_range
 from appraisal.models import (
     Appeal,
     AppraisalMonth,
@@ -24,7 +25,7 @@ from appraisal.models import (
     RuleBook,
     ScoreEntry,
 )
-from appraisal.services import rule_book_in_force
+from appraisal.rulebooks import bonus_table, policy_in_force, rules_in_force
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
 
@@ -192,13 +193,9 @@ def _get_or_404(qs, pk):
     return obj
 
 
-def rules_for_form(day: datetime.date) -> tuple[RuleBook | None, list[Rule]]:
-    book = rule_book_in_force(day)
-    if book is None:
-        return None, []
-    order = {value: i for i, value in enumerate(Rule.Category.values)}
-    rules = sorted(book.rules.all(), key=lambda r: (order.get(r.category, 99), r.code))
-    return book, rules
+def rules_for_form(day: datetime.date) -> tuple[list[RuleBook], list[Rule]]:
+    """The books in force on ``day`` and their rules, by category and code."""
+    return rules_in_force(day)
 
 
 # --- live totals of an open month ----------------------------------------------------------
@@ -223,28 +220,6 @@ class ResultRow:
     is_banner: bool = False
 
 
-def _fold(rows, key: str) -> dict[int, dict]:
-    """Per subject: additions, deductions (positive) and whether a disqualifying rule hit.
-
-    As in the month close, lines are netted per rule code first, so an entry and its
-    reversal cancel out instead of showing as one addition and one deduction.
-    """
-    out: dict[int, dict] = defaultdict(lambda: {"add": ZERO, "ded": ZERO, "dq": False})
-    for row in rows:
-        subject = row[key]
-        if subject is None:
-            continue
-        net = row["net"] or ZERO
-        bucket = out[subject]
-        if net > 0:
-            bucket["add"] += net
-        elif net < 0:
-            bucket["ded"] += -net
-            if row["rule__disqualifies"]:
-                bucket["dq"] = True
-    return out
-
-
 def _net_rows(month_start_day: datetime.date, **subject):
     """One GROUP BY over the month's ledger: net points per subject and rule code."""
     return list(
@@ -257,26 +232,27 @@ def _net_rows(month_start_day: datetime.date, **subject):
 
 def staff_month_so_far(staff: StaffMember, start: datetime.date) -> dict:
     """One staff member's live month: 100 + additions − deductions."""
-    n = _fold(_net_rows(start, staff=staff), "staff_id").get(
-        staff.pk, {"add": ZERO, "ded": ZERO, "dq": False}
+    n = scoring.fold_nets(_net_rows(start, staff=staff), "staff_id").get(
+        staff.pk, scoring.NO_ENTRIES
     )
     return {
-        "additions": n["add"],
-        "deductions": n["ded"],
-        "total": scoring.BASE + n["add"] - n["ded"],
-        "disqualified": n["dq"],
+        "additions": n.additions,
+        "deductions": n.deductions,
+        "total": scoring.BASE + n.additions - n.deductions,
+        "disqualified": n.disqualified,
     }
 
 
 def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[ResultRow]]:
     """An open month's standings as the close would compute them now, ranked.
 
-    Five queries whatever the size of the hall: the ledger's GROUP BY, staff, windows, who
-    sat where, and the rule book. No awards: those are proposed by the close.
+    Five queries whatever the size of the hall (six with a bonus table by bands): the
+    ledger's GROUP BY, staff, windows, who sat where, and the policy in force. No awards:
+    those are proposed by the close.
     """
     nets = _net_rows(start)
-    staff_net = _fold(nets, "staff_id")
-    window_net = _fold(nets, "window_id")
+    staff_net = scoring.fold_nets(nets, "staff_id")
+    window_net = scoring.fold_nets(nets, "window_id")
     staff_rows = {
         s.pk: s
         for s in StaffMember.objects.filter(
@@ -295,33 +271,19 @@ def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[Resu
         Q(end__isnull=True) | Q(end__gte=start), start__lte=last
     ).values_list("window_id", "staff_id"):
         seated[window_id].add(staff_id)
-    book = rule_book_in_force(last)
-    empty = {"add": ZERO, "ded": ZERO, "dq": False}
-
-    staff_tallies = []
-    for pk, s in staff_rows.items():
-        n = staff_net.get(pk, empty)
-        staff_tallies.append(
-            scoring.Tally(
-                pk, s.department_id, s.employee_no, n["add"], n["ded"], disqualified=n["dq"]
-            )
-        )
-    net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
-    window_tallies = []
-    for pk, w in window_rows.items():
-        n = window_net.get(pk, empty)
-        people = [net_of[s] for s in seated.get(pk, ()) if s in net_of]
-        extra = ZERO
-        if book and book.window_includes_staff and people:
-            extra = (sum(people) / len(people)).quantize(Decimal("0.1"))
-        window_tallies.append(
-            scoring.Tally(
-                pk, w.department_id, w.number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
-            )
-        )
+    book = policy_in_force(last)
+    pay = bonus_table(book)
+    staff_ranked, window_ranked = scoring.rank_month(
+        staff=[scoring.Subject(s.pk, s.department_id, s.employee_no) for s in staff_rows.values()],
+        windows=[scoring.Subject(w.pk, w.department_id, w.number) for w in window_rows.values()],
+        staff_net=staff_net,
+        window_net=window_net,
+        seated=seated,
+        window_includes_staff=bool(book and book.window_includes_staff),
+    )
 
     staff_out = []
-    for r in scoring.rank(staff_tallies):
+    for r in staff_ranked:
         t = r.tally
         s = staff_rows[t.subject_id]
         staff_out.append(
@@ -334,14 +296,12 @@ def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[Resu
                 total=t.total,
                 rank_hall=r.rank_hall,
                 rank_department=r.rank_department,
-                bonus=scoring.bonus(t.total, base=book.bonus_base, per_point=book.bonus_per_point)
-                if book
-                else ZERO,
+                bonus=pay.amount(t.total),
                 disqualified=t.disqualified,
             )
         )
     window_out = []
-    for r in scoring.rank(window_tallies):
+    for r in window_ranked:
         t = r.tally
         w = window_rows[t.subject_id]
         window_out.append(
@@ -500,3 +460,56 @@ def appeal_pending_count(*, month: datetime.date | None = None) -> int:
     if month is not None:
         qs = qs.filter(entry__month__month=month)
     return qs.count()
+
+
+# --- rule books ----------------------------------------------------------------------------
+
+
+@dataclass
+class BookRow:
+    book: RuleBook
+    start: datetime.date
+    end: datetime.date | None  # None: until a later revision
+    in_force: bool
+    locked: bool
+
+    @property
+    def scheduled(self) -> bool:
+        return self.start > timezone.localdate()
+
+
+def _book_rows(books: list[RuleBook], today: datetime.date) -> list[BookRow]:
+    spans = rulebooks.periods(books)
+    locked = rulebooks.locked_ids(books, rulebooks.not_open_months())
+    in_force = {b.pk for b in rulebooks.newest_by_kind(books, today).values()}
+    return [
+        BookRow(b, *spans[b.pk], in_force=b.pk in in_force, locked=b.pk in locked) for b in books
+    ]
+
+
+def rule_book_groups(today: datetime.date) -> list[tuple[str, str, list[BookRow]]]:
+    """(kind, its label, its books newest first) for every kind. Two queries: the books with
+    their rule counts, and the months that are no longer open."""
+    books = list(
+        RuleBook.objects.annotate(rule_count=Count("rules")).order_by("kind", "-effective_from")
+    )
+    rows = _book_rows(books, today)
+    return [
+        (kind, label, [r for r in rows if r.book.kind == kind])
+        for kind, label in RuleBook.Kind.choices
+    ]
+
+
+def rule_book_page(book: RuleBook, today: datetime.date) -> dict:
+    """A book's period, markers, rules (with their number of entries) and bonus bands."""
+    same_kind = list(RuleBook.objects.filter(kind=book.kind))
+    row = next(r for r in _book_rows(same_kind, today) if r.book.pk == book.pk)
+    rules = list(book.rules.annotate(entry_count=Count("entries")).order_by("applies_to", "code"))
+    for rule in rules:
+        rule.points_text = points_range(rule)
+    return {
+        "row": row,
+        "rules": rules,
+        "bands": list(book.bonus_bands.all()),
+        "lock_reason": rulebooks.lock_reason(book) if row.locked else None,
+    }

@@ -24,9 +24,9 @@ from appraisal.models import (
     Award,
     MonthlyResult,
     Rule,
-    RuleBook,
     ScoreEntry,
 )
+from appraisal.rulebooks import bonus_table, policy_in_force, rule_books_in_force
 from hall.models import Notice
 from hall.notices import notice_send
 from hall.workcalendar import add_working_days
@@ -38,10 +38,6 @@ Status = AppraisalMonth.Status
 
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def rule_book_in_force(day: datetime.date) -> RuleBook | None:
-    return RuleBook.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
 def month_get(day: datetime.date) -> AppraisalMonth:
@@ -77,8 +73,8 @@ def _check_entry(
     if occurred_on > timezone.localdate():
         errors["occurred_on"].append(_("The date cannot be in the future."))
     else:
-        book = rule_book_in_force(occurred_on)
-        if book is None or book.pk != rule.book_id:
+        in_force = {book.pk for book in rule_books_in_force(occurred_on).values()}
+        if rule.book_id not in in_force:
             errors["rule"].append(
                 _("Rule %(code)s is not in the rule book in force on %(day)s.")
                 % {"code": rule.code, "day": occurred_on}
@@ -244,30 +240,15 @@ def score_entry_reverse(
 # --- the month close ---------------------------------------------------------------------
 
 
-def _net_by(month: AppraisalMonth, field: str) -> dict[int, dict]:
-    """Per subject: additions, deductions (positive) and whether a disqualifying rule hit.
-
-    An entry and its reversal cancel out; a disqualifying rule counts only if its entries
-    were not all reversed.
-    """
+def _net_by(month: AppraisalMonth, field: str) -> dict[int, scoring.Net]:
+    """Per subject: additions, deductions and whether a disqualifying rule hit (see
+    ``scoring.fold_nets``: an entry and its reversal cancel out)."""
     rows = (
         ScoreEntry.objects.filter(month=month, **{f"{field}__isnull": False})
         .values(field, "rule__code", "rule__disqualifies")
         .annotate(net=Sum("points"))
     )
-    out: dict[int, dict] = defaultdict(
-        lambda: {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
-    )
-    for row in rows:
-        net = row["net"] or Decimal("0")
-        bucket = out[row[field]]
-        if net > 0:
-            bucket["add"] += net
-        elif net < 0:
-            bucket["ded"] += -net
-            if row["rule__disqualifies"]:
-                bucket["dq"] = True
-    return out
+    return scoring.fold_nets(rows, field)
 
 
 def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
@@ -286,7 +267,8 @@ def month_results_compute(month: AppraisalMonth) -> None:
 
     Windows get no bonus: bonus pay is the staff's, paid through their departments.
     """
-    book = rule_book_in_force(month.last_day)
+    book = policy_in_force(month.last_day)
+    pay = bonus_table(book)
     staff_net = _net_by(month, "staff")
     window_net = _net_by(month, "window")
     existing = MonthlyResult.objects.filter(month=month)
@@ -307,32 +289,22 @@ def month_results_compute(month: AppraisalMonth) -> None:
             | Q(pk__in=list(staff_net))
         )
         window_q = Q(active=True) | Q(pk__in=list(window_net))
-    staff_rows = {s.pk: s for s in StaffMember.objects.filter(staff_q)}
-    window_rows = {w.pk: w for w in Window.objects.filter(window_q)}
-    staff_tallies = []
-    for pk, s in staff_rows.items():
-        n = staff_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
-        staff_tallies.append(
-            scoring.Tally(
-                pk, s.department_id, s.employee_no, n["add"], n["ded"], disqualified=n["dq"]
+    staff_ranked, window_ranked = scoring.rank_month(
+        staff=[
+            scoring.Subject(*row)
+            for row in StaffMember.objects.filter(staff_q).values_list(
+                "pk", "department_id", "employee_no"
             )
-        )
-    net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
-    seated = _staff_windows(month)
-    window_tallies = []
-    for pk, w in window_rows.items():
-        n = window_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
-        extra = Decimal("0")
-        people = [net_of[s] for s in seated.get(pk, ()) if s in net_of]
-        if book and book.window_includes_staff and people:
-            extra = (sum(people) / len(people)).quantize(Decimal("0.1"))
-        window_tallies.append(
-            scoring.Tally(
-                pk, w.department_id, w.number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
-            )
-        )
-    staff_ranked = scoring.rank(staff_tallies)
-    window_ranked = scoring.rank(window_tallies)
+        ],
+        windows=[
+            scoring.Subject(*row)
+            for row in Window.objects.filter(window_q).values_list("pk", "department_id", "number")
+        ],
+        staff_net=staff_net,
+        window_net=window_net,
+        seated=_staff_windows(month),
+        window_includes_staff=bool(book and book.window_includes_staff),
+    )
 
     MonthlyResult.objects.filter(month=month).delete()
     Award.objects.filter(month=month).delete()
@@ -360,9 +332,7 @@ def month_results_compute(month: AppraisalMonth) -> None:
                 total=t.total,
                 rank_hall=r.rank_hall,
                 rank_department=r.rank_department,
-                bonus=scoring.bonus(t.total, base=book.bonus_base, per_point=book.bonus_per_point)
-                if book
-                else Decimal("0"),
+                bonus=pay.amount(t.total),
                 disqualified=t.disqualified,
                 is_star=t.subject_id in star_ids,
             )

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from appraisal import views, views_annual, views_proposals
+from appraisal import views, views_annual, views_proposals, views_rulebooks
 
 
 class MonthConverter:
@@ -73,5 +73,36 @@ urlpatterns = [
         "appraisal/department/annual/",
         views_annual.department_annual,
         name="appraisal_department_annual",
+    ),
+]
+
+# Rule books (appraisal.views_rulebooks).
+urlpatterns += [
+    path("appraisal/rulebooks/", views_rulebooks.rulebook_list, name="appraisal_rulebook_list"),
+    path(
+        "appraisal/rulebooks/<int:pk>/",
+        views_rulebooks.rulebook_detail,
+        name="appraisal_rulebook_detail",
+    ),
+    path(
+        "appraisal/rulebooks/<int:pk>/edit/",
+        views_rulebooks.rulebook_edit,
+        name="appraisal_rulebook_edit",
+    ),
+    path(
+        "appraisal/rulebooks/revise/<slug:kind>/",
+        views_rulebooks.rulebook_revise,
+        name="appraisal_rulebook_revise",
+    ),
+    path(
+        "appraisal/rulebooks/<int:pk>/rules/new/",
+        views_rulebooks.rule_add,
+        name="appraisal_rule_add",
+    ),
+    path("appraisal/rules/<int:pk>/edit/", views_rulebooks.rule_edit, name="appraisal_rule_edit"),
+    path(
+        "appraisal/rules/<int:pk>/remove/",
+        views_rulebooks.rule_remove,
+        name="appraisal_rule_remove",
     ),
 ]

@@ -321,7 +321,7 @@ def _errors_onto_form(form, exc: ValidationError) -> None:
 @admin_required
 def entry_add(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    book, rules = selectors.rules_for_form(today)
+    books, rules = selectors.rules_for_form(today)
     form = ScoreEntryForm(
         request.POST or None,
         request.FILES or None,
@@ -360,7 +360,8 @@ def entry_add(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appraisal/entry_form.html",
-        {"form": form, "book": book, "rule_data": form.rule_data()},
+        # The books in force, named in one line: the general rules, windows', staff's.
+        {"form": form, "book": "、".join(map(str, books)), "rule_data": form.rule_data()},
         status=422 if request.method == "POST" else 200,
     )
 

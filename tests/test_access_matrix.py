@@ -114,6 +114,13 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_annual_lock": ("year", ADMIN_POST_ONLY),
     "appraisal_annual_export": ("year", ADMIN_ONLY),
     "appraisal_department_annual": (None, LIAISON_ONLY),
+    "appraisal_rulebook_list": (None, ADMIN_ONLY),
+    "appraisal_rulebook_detail": ("rulebook", ADMIN_ONLY),
+    "appraisal_rulebook_edit": ("rulebook", ADMIN_ONLY),
+    "appraisal_rulebook_revise": ("rulebook_kind", ADMIN_ONLY),
+    "appraisal_rule_add": ("rulebook", ADMIN_ONLY),
+    "appraisal_rule_edit": ("rule", ADMIN_ONLY),
+    "appraisal_rule_remove": ("rule", ADMIN_POST_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -170,6 +177,9 @@ def url_objects(
     )
     return {
         "proposal": {"pk": proposal.pk},
+        "rulebook": {"pk": entry.rule.book_id},
+        "rulebook_kind": {"kind": "staff"},
+        "rule": {"pk": entry.rule_id},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from appraisal.models import AppraisalMonth, Rule, RuleBook
 from tests.factories import (
     ApprovalItemFactory,
     DepartmentFactory,
@@ -137,3 +141,66 @@ def test_annual_pages_run_the_same_queries_for_5_and_50_staff(
     _annual_year(45, department)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+def _grow_rule_books(n: int) -> None:
+    """``n`` more books of each kind with three rules each, and three more rules in the first
+    staff book (the one whose page is measured; it scored a closed month, so it is locked)."""
+    AppraisalMonth.objects.get_or_create(month=datetime.date(2020, 1, 1), status="closed")
+    first = datetime.date(2020, 1, 1)
+    measured, _ = RuleBook.objects.get_or_create(
+        kind="staff", effective_from=first, defaults={"title": "measured"}
+    )
+    start = first + datetime.timedelta(days=RuleBook.objects.count())
+    for i in range(n):
+        for kind in RuleBook.Kind.values:
+            book = RuleBook.objects.create(
+                kind=kind, title=f"{kind} {i}", effective_from=start + datetime.timedelta(days=i)
+            )
+            for j in range(3):
+                Rule.objects.create(
+                    book=book,
+                    code=f"R{j}",
+                    title="条款",
+                    category="other",
+                    applies_to="window" if kind == "window" else "staff",
+                    min_points=-1,
+                    max_points=-1,
+                )
+    for _j in range(3):
+        Rule.objects.create(
+            book=measured,
+            code=f"M{measured.rules.count()}",
+            title="条款",
+            category="other",
+            applies_to="staff",
+            min_points=-1,
+            max_points=-1,
+        )
+
+
+# url name → queries of a full render: user, roles, hall profile, and the page's own reads
+RULE_BOOK_PAGES = {
+    # books with rule counts, months not open
+    "appraisal_rulebook_list": 5,
+    # the book, its kind's books, months not open, rules with entry counts, bands, the lock's
+    # reason (the next book, the months of its period), the audit's content type and rows
+    "appraisal_rulebook_detail": 12,
+}
+
+
+@pytest.mark.parametrize("name", RULE_BOOK_PAGES)
+def test_rule_book_page_query_count_does_not_grow_with_books_and_rules(name, admin):
+    def url() -> str:
+        if name.endswith("detail"):
+            book = RuleBook.objects.get(kind="staff", effective_from=datetime.date(2020, 1, 1))
+            return reverse(name, args=[book.pk])
+        return reverse(name)
+
+    _grow_rule_books(2)
+    ContentType.objects.clear_cache()  # count the audit's content type in both renders
+    few = _queries(admin, url())
+    _grow_rule_books(10)
+    ContentType.objects.clear_cache()
+    many = _queries(admin, url())
+    assert few == many == RULE_BOOK_PAGES[name]

@@ -15,8 +15,9 @@ class RuleBookFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = RuleBook
-        django_get_or_create = ("effective_from",)
+        django_get_or_create = ("kind", "effective_from")
 
+    kind = RuleBook.Kind.GENERAL  # a general book may hold rules of either subject
     title = "窗口及工作人员考评规则"
     effective_from = datetime.date(2020, 1, 1)
 

@@ -38,20 +38,29 @@ def counts() -> dict[str, object]:
 
 
 def test_the_book_data_is_consistent():
-    """Pure data: codes unique, one-signed ranges, event points inside the rules they use."""
+    """Pure data: codes unique, one-signed ranges, each kind's rules of its own subject, event
+    points inside the rules they use."""
     categories = set(Rule.Category.values)
+    keys = [(spec.kind, spec.effective_from) for spec in demo.BOOKS]
+    assert len(keys) == len(set(keys))
     for spec in demo.BOOKS:
         codes = [r.code for r in spec.rules]
         assert len(codes) == len(set(codes)), spec.title
         for r in spec.rules:
             assert r.min_points <= r.max_points and (r.min_points >= 0 or r.max_points <= 0)
             assert r.code[0] == ("S" if r.applies_to == Rule.Subject.STAFF else "W")
-    in_use = [b for b in demo.BOOKS if b.effective_from >= datetime.date(2025, 1, 1)]
+            if spec.kind != RuleBook.Kind.GENERAL:
+                assert r.applies_to == spec.kind, (spec.title, r.code)
+    in_use = [b for b in demo.BOOKS if b.effective_from >= demo.REVISION_2025]
     for spec in in_use:
-        for subject in Rule.Subject.values:
-            assert {r.category for r in spec.rules if r.applies_to == subject} == categories
+        if spec.kind != RuleBook.Kind.GENERAL:
+            assert {r.category for r in spec.rules} == categories, spec.title
+        else:
+            assert spec.rules == ()  # the policy only: the rules are in the 实施细则
     original = demo.BOOKS[0]
+    assert original.kind == RuleBook.Kind.GENERAL
     assert all(r.disqualifies and r.max_points < 0 for r in original.rules)
+    assert {r.applies_to for r in original.rules} == set(Rule.Subject.values)
     by_code = {r.code: r for spec in in_use for r in spec.rules}
     for event in demo.STAFF_EVENTS + demo.WINDOW_EVENTS:
         rule = by_code[event.code]
@@ -63,14 +72,22 @@ def test_seed_demo_writes_six_closed_months_and_an_open_one_once():
     call_command("seed_demo", verbosity=0)
     first = counts()
 
-    # Three dated books; the two in use carry rules of every category for both subjects.
-    books = list(RuleBook.objects.order_by("effective_from"))
-    assert [b.effective_from for b in books] == [s.effective_from for s in demo.BOOKS]
-    for book in books[1:]:
-        for subject in Rule.Subject.values:
-            got = set(book.rules.filter(applies_to=subject).values_list("category", flat=True))
-            assert got == set(Rule.Category.values), (book, subject)
-    assert books[2].bonus_per_point > books[1].bonus_per_point
+    # The three regulations as books by kind: the original general book of 2023, the three
+    # of 2025, and the July 2026 revision of the two it changes (the window rules stay).
+    books = {(b.kind, b.effective_from): b for b in RuleBook.objects.all()}
+    assert sorted(books) == sorted((s.kind, s.effective_from) for s in demo.BOOKS)
+    assert len(books) == 6
+    g25, g26 = books["general", demo.REVISION_2025], books["general", demo.REVISION_2026]
+    w25 = books["window", demo.REVISION_2025]
+    s25, s26 = books["staff", demo.REVISION_2025], books["staff", demo.REVISION_2026]
+    for book in (w25, s25, s26):
+        got = set(book.rules.values_list("category", flat=True))
+        assert got == set(Rule.Category.values), book
+        assert set(book.rules.values_list("applies_to", flat=True)) == {book.kind}
+    assert not g25.rules.exists() and not g26.rules.exists()
+    assert ("window", demo.REVISION_2026) not in books
+    assert g26.bonus_mode == RuleBook.BonusMode.BANDS and g26.bonus_bands.count() == 6
+    assert s26.rules.get(code="S-E01").min_points < s25.rules.get(code="S-E01").min_points
 
     # Months: the oldest final, one published (appeals open), the last closed, this one open.
     status = dict(AppraisalMonth.objects.values_list("month", "status"))
@@ -122,12 +139,24 @@ def test_seed_demo_writes_six_closed_months_and_an_open_one_once():
     assert all(calendar.is_working_day(day) for day in days)
     assert max(e.occurred_on for e in entries) <= timezone.localdate()
     for e in entries:
-        in_force = books[2] if e.occurred_on >= REVISION else books[1]
+        if e.window_id:
+            in_force = w25
+        else:
+            in_force = s26 if e.occurred_on >= REVISION else s25
         assert e.rule.book_id == in_force.pk, e
         assert e.month.month == e.occurred_on.replace(day=1)
     june = [e for e in entries if e.month.month == datetime.date(2026, 6, 1)]
     if june:  # the history reaches back before the July 2026 revision
         assert {e.rule.book.effective_from for e in june} == {datetime.date(2025, 1, 1)}
+
+    # Bonus pay: per point (2025 policy) before the revision, by the bands after it.
+    per_point = scoring.BonusTable(base=g25.bonus_base, per_point=g25.bonus_per_point)
+    bands = scoring.BonusTable(bands=demo.BANDS_2026)
+    staff_results = MonthlyResult.objects.filter(staff__isnull=False).select_related("month")
+    assert staff_results.filter(month__month__gte=REVISION).exists()
+    for r in staff_results:
+        table = bands if r.month.month >= REVISION else per_point
+        assert r.bonus == table.amount(r.total), r
     per_staff = Counter(
         (e.month_id, e.staff_id) for e in entries if e.staff_id and not e.reverses_id
     )
