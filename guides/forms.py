@@ -205,6 +205,8 @@ class _ChildForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        if self.instance.pk is None:  # an empty row shows an empty order, not the model's 0
+            self.initial.pop("order", None)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
