@@ -18,16 +18,16 @@ from django.utils import timezone
 from guides import services
 from guides.demo_data import GUIDES, GuideSpec
 from guides.models import ApprovalItem, GuideEdition, GuideFaq, GuideMaterial, GuideStep
+from hall import demo_data
+from hall.demo_data import HALL_PROFILE
 from hall.roles import HALL_ADMIN
+from hall.services import user_create
 
 EDITOR_USERNAME = "editor"
 EDITOR_NAME = "管委办 刘编辑"
 
 
 def _editor():
-    from hall import demo_data
-    from hall.services import user_create
-
     User = get_user_model()
     editor = User.objects.filter(username=EDITOR_USERNAME).first()
     if editor is None:
@@ -59,6 +59,8 @@ def _fill(edition: GuideEdition, spec: GuideSpec, item: ApprovalItem, earlier: d
     edition.fee_basis = earlier.get("fee_basis", spec.fee_basis) if fees else ""
     edition.visits = spec.visits
     edition.place = _place(item)
+    for name in ("office_hours", "enquiry_phone", "complaint_phone"):  # no profile yet
+        setattr(edition, name, getattr(edition, name) or HALL_PROFILE[name])
     edition.change_summary = earlier.get("summary", "首次发布")
     edition.save()
     materials = list(spec.materials)
