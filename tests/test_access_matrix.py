@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from appraisal.models import Appeal, EntryProposal, ScoreEntry
 from appraisal.services import score_entry_add
+from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import CalendarDay
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
@@ -121,6 +122,17 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_rule_add": ("rulebook", ADMIN_ONLY),
     "appraisal_rule_edit": ("rule", ADMIN_ONLY),
     "appraisal_rule_remove": ("rule", ADMIN_POST_ONLY),
+    "guide_list": (None, ADMIN_ONLY),
+    "guide_detail": ("guide_item", ADMIN_ONLY),
+    "guide_edition_draft": ("guide_item", ADMIN_POST_ONLY),
+    "guide_edition_diff": ("guide_item", ADMIN_ONLY),
+    "guide_edition_detail": ("edition", ADMIN_ONLY),
+    "guide_edition_edit": ("edition", ADMIN_ONLY),
+    "guide_edition_submit": ("edition", ADMIN_POST_ONLY),
+    "guide_edition_review": ("edition", ADMIN_POST_ONLY),
+    "guide_catalogue": (None, EVERYONE),
+    "guide_public": ("guide_code", EVERYONE),
+    "guide_material_file": ("guide_material", EVERYONE),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -175,11 +187,41 @@ def url_objects(
         source=ScoreEntry.Source.DUTY_LOG,
         proposed_by=supervisor_user,
     )
+    # A guide with a published edition (with a blank form) and a draft.
+    guide = ServiceGuide.objects.create(item=item)
+    published = GuideEdition.objects.create(
+        guide=guide,
+        number=1,
+        status="published",
+        author=admin_user,
+        item_code=item.code,
+        item_name=item.name,
+        department_name=item.department.name,
+    )
+    material = GuideMaterial.objects.create(
+        edition=published,
+        name="申请书",
+        form="original",
+        blank_form=SimpleUploadedFile("form.pdf", b"%PDF-1.4\n"),
+    )
+    draft = GuideEdition.objects.create(
+        guide=guide,
+        number=2,
+        status="draft",
+        author=admin_user,
+        item_code=item.code,
+        item_name=item.name,
+        department_name=item.department.name,
+    )
     return {
         "proposal": {"pk": proposal.pk},
         "rulebook": {"pk": entry.rule.book_id},
         "rulebook_kind": {"kind": "staff"},
         "rule": {"pk": entry.rule_id},
+        "guide_item": {"item_pk": item.pk},
+        "edition": {"pk": draft.pk},
+        "guide_code": {"code": item.code},
+        "guide_material": {"code": item.code, "pk": material.pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},

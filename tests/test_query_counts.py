@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal.models import AppraisalMonth, Rule, RuleBook
+from guides.models import GuideEdition, ServiceGuide
 from tests.factories import (
     ApprovalItemFactory,
     DepartmentFactory,
@@ -33,6 +34,25 @@ def _grow(kind: str, n: int, department) -> None:
             StaffMemberFactory(window=WindowFactory(department=department))
         elif kind == "user":
             UserFactory(roles=["duty_supervisor"])
+        elif kind == "guide":
+            _guide(department)
+
+
+def _guide(department) -> None:
+    """An item whose guide has a published edition and a draft."""
+    item = ApprovalItemFactory(department=department)
+    guide = ServiceGuide.objects.create(item=item)
+    author = UserFactory()
+    for number, status in ((1, "published"), (2, "draft")):
+        GuideEdition.objects.create(
+            guide=guide,
+            number=number,
+            status=status,
+            author=author,
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department.name,
+        )
 
 
 def _page_queries(ctx) -> int:
@@ -57,6 +77,8 @@ PINNED = {
     "item_list": ("item", 7),
     "staff_list": ("staff", 7),
     "user_list": ("user", 6),
+    # user, roles, hall profile, department choices, count, rows (one query with subqueries)
+    "guide_list": ("guide", 6),
 }
 
 
@@ -69,6 +91,34 @@ def test_list_page_query_count_does_not_grow_with_rows(name, admin, department):
     _grow(kind, 27, department)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+def test_the_public_guide_catalogue_query_count_does_not_grow_with_items(anonymous, department):
+    url = reverse("guide_catalogue")
+    _grow("guide", 3, department)
+    few = _queries(anonymous, url)
+    _grow("guide", 27, department)
+    many = _queries(anonymous, url)
+    assert few == many == 4  # hall profile, department choices, count, rows
+
+
+def test_a_public_guide_renders_in_a_fixed_number_of_queries_however_long(anonymous, department):
+    from guides.models import GuideMaterial, GuideStep
+
+    _guide(department)
+    edition = GuideEdition.objects.get(status="published")
+    url = reverse("guide_public", args=[edition.item_code])
+    counts = []
+    for n in (3, 30):
+        GuideMaterial.objects.bulk_create(
+            GuideMaterial(edition=edition, order=i, name=f"材料{i}", form="copy") for i in range(n)
+        )
+        GuideStep.objects.bulk_create(
+            GuideStep(edition=edition, order=i, title=f"步骤{i}") for i in range(n)
+        )
+        counts.append(_queries(anonymous, url))
+    # hall profile, item with its edition id, edition, materials, steps, questions
+    assert counts == [6, 6]
 
 
 def test_a_cached_list_body_costs_three_queries_beyond_the_session(admin, department):

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal.demo import seed_appraisal
+from guides.demo import seed_guides
 from guides.models import ApprovalItem
 from hall import demo_data
 from hall.audit import audit_record, diff, snapshot
@@ -457,6 +458,7 @@ class Command(BaseCommand):
             seeder.windows(window_plans, departments, items)
             seeder.staff(staff_plans, departments)
             seeder.logins(departments)
+            seeder.count("guides", seed_guides())
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
             # The staff read the notices of past months long ago; this month's are new.
