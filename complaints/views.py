@@ -95,10 +95,13 @@ def _rate(
     *,
     window: Window,
     kiosk: bool = False,
+    paired: bool = False,
     token: str = "",
     code: str = "",
 ) -> HttpResponse:
-    """The form and its submission, shared by the QR, kiosk and token pages."""
+    """The form and its submission, shared by the QR, kiosk and token pages. ``kiosk``: the
+    page returns to a blank form after each rating; ``paired``: the browser is the window's
+    paired kiosk, held to the kiosk's limit instead of a phone's."""
     reasons = ratings.reasons_by_level()
     form = RatingForm(request.POST or None, reasons=reasons)
     device_id, new_device = _device_id(request)
@@ -115,7 +118,7 @@ def _rate(
                     phone=data["phone"],
                     window=window,
                     token=token,
-                    kiosk=kiosk,
+                    kiosk=paired,
                     device_id=device_id,
                     ip=client_ip(request),
                 )
@@ -182,7 +185,8 @@ def rate_kiosk(request: HttpRequest, code: str) -> HttpResponse:
     window = ratings.window_for_code(code)
     if window is None:
         return _unknown_window(request)
-    return _rate(request, window=window, kiosk=_is_kiosk(request, window), code=code)
+    paired = _is_kiosk(request, window)
+    return _rate(request, window=window, kiosk=True, paired=paired, code=code)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from appraisal.models import Appeal
 from appraisal.services import score_entry_add
+from complaints.models import RatingReason
+from complaints.ratings import token_issue, window_codes
 from hall.models import CalendarDay
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
@@ -106,6 +108,20 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_appeal_list": (None, ADMIN_ONLY),
     "appraisal_appeal_decide": ("appeal", ADMIN_ONLY),
     "appraisal_appeal_file": ("appeal", {**OWN_ENTRY, "admin": 200}),
+    "rating_form": ("rating_code", EVERYONE),
+    "rating_kiosk": ("rating_code", EVERYONE),
+    "rating_thanks": ("rating_code", EVERYONE),
+    "rating_token": ("rating_token", EVERYONE),
+    "rating_stats": (None, ADMIN_ONLY),
+    "rating_stats_export": (None, ADMIN_ONLY),
+    "rating_card": ("window", ADMIN_ONLY),
+    "rating_kiosk_pair": ("window", ADMIN_ONLY),
+    "rating_my": (None, STAFF_ONLY),
+    "rating_reason_list": (None, ADMIN_ONLY),
+    "rating_reason_create": (None, ADMIN_ONLY),
+    "rating_reason_detail": ("rating_reason", ADMIN_ONLY),
+    "rating_reason_edit": ("rating_reason", ADMIN_ONLY),
+    "rating_reason_toggle": ("rating_reason", ADMIN_POST_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -152,7 +168,11 @@ def url_objects(
         reason="不是我的责任",
         file=SimpleUploadedFile("appeal.pdf", b"%PDF-1.4\n"),
     )
+    rating_window = staff_member.window
     return {
+        "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
+        "rating_token": {"token": token_issue(window=rating_window).token},
+        "rating_reason": {"pk": RatingReason.objects.create(level="satisfied", code="S99").pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},
