@@ -233,3 +233,23 @@ HALL_ANNUAL_COMPETENT_MIN = env_str("HALL_ANNUAL_COMPETENT_MIN", "98")  # 称职
 HALL_ANNUAL_BASIC_MIN = env_str("HALL_ANNUAL_BASIC_MIN", "95")  # 基本称职; below → 不称职
 HALL_ANNUAL_EXCELLENT_SHARE = env_str("HALL_ANNUAL_EXCELLENT_SHARE", "15")  # % of staff, at most
 HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT = env_bool("HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT", True)
+# Ratings (好差评): limits on ratings without a token, counted per window; the device is a
+# signed cookie the server sets, the address as the proxy reports it (HALL_PROXY_COUNT).
+HALL_RATING_PER_DEVICE_PER_DAY = env_int("HALL_RATING_PER_DEVICE_PER_DAY", 3)
+HALL_RATING_PER_IP_PER_HOUR = env_int("HALL_RATING_PER_IP_PER_HOUR", 30)
+# A tablet paired as a window's kiosk rates every citizen served there.
+HALL_RATING_KIOSK_PER_HOUR = env_int("HALL_RATING_KIOSK_PER_HOUR", 60)
+HALL_RATING_KIOSK_RETURN_SECONDS = env_int("HALL_RATING_KIOSK_RETURN_SECONDS", 5)
+HALL_RATING_TOKEN_DAYS = env_int("HALL_RATING_TOKEN_DAYS", 30)  # a token's life
+# Satisfaction rate = Σ weight × count ÷ all ratings; the default counts the top three levels.
+HALL_RATING_SATISFACTION_WEIGHTS = {
+    "very_satisfied": 1,
+    "satisfied": 1,
+    "basic": 1,
+    "dissatisfied": 0,
+    "very_dissatisfied": 0,
+}
+HALL_RATING_TALK_BOTTOM = env_int("HALL_RATING_TALK_BOTTOM", 2)  # bottom N two months → 约谈
+HALL_RATING_RANK_MIN = env_int("HALL_RATING_RANK_MIN", 5)  # ratings a window needs to be ranked
+# The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
+HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("guides.urls")),
     path("", include("staff.urls")),
     path("", include("appraisal.urls")),
+    path("", include("complaints.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from appraisal.models import Appeal, EntryProposal, ScoreEntry
 from appraisal.services import score_entry_add
+from complaints.models import RatingReason
+from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import CalendarDay
 from tests.appraisal.factories import RuleFactory
@@ -133,6 +135,20 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "guide_catalogue": (None, EVERYONE),
     "guide_public": ("guide_code", EVERYONE),
     "guide_material_file": ("guide_material", EVERYONE),
+    "rating_form": ("rating_code", EVERYONE),
+    "rating_kiosk": ("rating_code", EVERYONE),
+    "rating_thanks": ("rating_code", EVERYONE),
+    "rating_token": ("rating_token", EVERYONE),
+    "rating_stats": (None, ADMIN_ONLY),
+    "rating_stats_export": (None, ADMIN_ONLY),
+    "rating_card": ("window", ADMIN_ONLY),
+    "rating_kiosk_pair": ("window", ADMIN_ONLY),
+    "rating_my": (None, STAFF_ONLY),
+    "rating_reason_list": (None, ADMIN_ONLY),
+    "rating_reason_create": (None, ADMIN_ONLY),
+    "rating_reason_detail": ("rating_reason", ADMIN_ONLY),
+    "rating_reason_edit": ("rating_reason", ADMIN_ONLY),
+    "rating_reason_toggle": ("rating_reason", ADMIN_POST_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -213,6 +229,7 @@ def url_objects(
         item_name=item.name,
         department_name=item.department.name,
     )
+    rating_window = staff_member.window
     return {
         "proposal": {"pk": proposal.pk},
         "rulebook": {"pk": entry.rule.book_id},
@@ -222,6 +239,9 @@ def url_objects(
         "edition": {"pk": draft.pk},
         "guide_code": {"code": item.code},
         "guide_material": {"code": item.code, "pk": material.pk},
+        "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
+        "rating_token": {"token": token_issue(window=rating_window).token},
+        "rating_reason": {"pk": RatingReason.objects.create(level="satisfied", code="S99").pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},

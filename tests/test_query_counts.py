@@ -254,3 +254,67 @@ def test_rule_book_page_query_count_does_not_grow_with_books_and_rules(name, adm
     ContentType.objects.clear_cache()
     many = _queries(admin, url())
     assert few == many == RULE_BOOK_PAGES[name]
+
+
+# --- ratings -------------------------------------------------------------------------------
+
+
+def _ratings(n: int, window, staff=None) -> None:
+    from complaints.models import Rating, RatingReason
+
+    reason = RatingReason.objects.get_or_create(
+        code="QC1", defaults={"level": "satisfied", "title": "快"}
+    )[0]
+    made = Rating.objects.bulk_create(
+        Rating(window=window, department=window.department, staff=staff, level=level, channel="qr")
+        for level in ("satisfied", "basic", "dissatisfied")
+        for _ in range(n)
+    )
+    Rating.reasons.through.objects.bulk_create(
+        Rating.reasons.through(rating_id=r.pk, ratingreason_id=reason.pk) for r in made
+    )
+
+
+def _rated_staff(n: int, department) -> None:
+    for _ in range(n):
+        member = StaffMemberFactory(window=WindowFactory(department=department))
+        _ratings(1, member.window, member)
+
+
+# by → queries: user, roles, hall profile, this and last month's window counts, windows,
+# the hall's counts, (+ the tab's counts and subjects)
+STATS_PINNED = {"window": 7, "department": 9, "staff": 9}
+
+
+@pytest.mark.parametrize("by", STATS_PINNED)
+def test_rating_statistics_query_count_does_not_grow_with_rows(admin, department, by):
+    url = f"{reverse('rating_stats')}?by={by}"
+    _rated_staff(3, department)
+    few = _queries(admin, url)
+    _rated_staff(27, department)
+    many = _queries(admin, url)
+    assert few == many == STATS_PINNED[by]
+
+
+def test_my_ratings_query_count_does_not_grow_with_rows(staff, staff_member):
+    url = reverse("rating_my")
+    _ratings(2, staff_member.window, staff_member)
+    few = _queries(staff, url)
+    _ratings(20, staff_member.window, staff_member)
+    many = _queries(staff, url)
+    assert few == many == 7  # user, roles, hall profile, staff member, count, page, reasons
+
+
+def test_rating_reason_list_query_count_does_not_grow_with_rows(admin):
+    from complaints.models import RatingReason
+
+    url = reverse("rating_reason_list")
+    RatingReason.objects.bulk_create(
+        RatingReason(level="basic", code=f"R{n}", title=f"理由{n}") for n in range(3)
+    )
+    few = _queries(admin, url)
+    RatingReason.objects.bulk_create(
+        RatingReason(level="basic", code=f"R{n}", title=f"理由{n}") for n in range(3, 30)
+    )
+    many = _queries(admin, url)
+    assert few == many == 6  # user, roles, audit head, hall profile, count, rows

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal.demo import seed_appraisal
+from complaints.demo import seed_ratings
 from guides.demo import seed_guides
 from guides.models import ApprovalItem
 from hall import demo_data
@@ -461,15 +462,16 @@ class Command(BaseCommand):
             seeder.count("guides", seed_guides())
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
+            ratings = seed_ratings(rng_seed=2026)
             # The staff read the notices of past months long ago; this month's are new.
             Notice.objects.filter(
                 read_at__isnull=True,
                 params__day__lt=timezone.localdate().replace(day=1).isoformat(),
             ).update(read_at=timezone.now())
-        for key, n in appraisal.created.items():
+        for key, n in [*appraisal.created.items(), *ratings.created.items()]:
             seeder.count(key, n)
         if verbosity >= 1:
-            self.summary(seeder.created, appraisal.line())
+            self.summary(seeder.created, appraisal.line() + "\n" + ratings.line())
         self.logins_table()
 
     def summary(self, created: dict[str, int], appraisal: str = "") -> None:

@@ -1,0 +1,391 @@
+"""Pages of the ratings: the public rating pages (QR, kiosk, token; no login), the QR card,
+kiosk pairing and the rating statistics for the hall office, and a staff member's own
+ratings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from appraisal.selectors import parse_month, staff_for_user
+from complaints import ratings, selectors
+from complaints.forms import RatingForm, RatingReasonForm
+from complaints.models import Level, RatingReason
+from hall.catalogue import Catalogue, Column, Filter
+from hall.roles import WINDOW_STAFF, admin_required, role_required
+from windows.models import Window
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEVICE_COOKIE, DEVICE_SALT = "hall_rater", "complaints.rating.device"
+KIOSK_COOKIE, KIOSK_SALT = "hall_kiosk", "complaints.rating.kiosk"
+YEAR = 365 * 24 * 3600
+LEVEL_STYLE = {
+    Level.VERY_SATISFIED: "success",
+    Level.SATISFIED: "success",
+    Level.BASIC: "primary",
+    Level.DISSATISFIED: "warning",
+    Level.VERY_DISSATISFIED: "danger",
+}
+
+
+# --- the citizen's side ------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The connecting address; behind ``HALL_PROXY_COUNT`` proxies, the one they saw."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    if proxies:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [a for a in chain if a]
+        if len(chain) >= proxies:
+            return chain[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def _device_id(request: HttpRequest) -> tuple[str, bool]:
+    """The device's id from the cookie the server signed, or a new one (→ set it)."""
+    value = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT)
+    if value:
+        return value, False
+    return uuid.uuid4().hex, True
+
+
+def _is_kiosk(request: HttpRequest, window: Window) -> bool:
+    value = request.get_signed_cookie(KIOSK_COOKIE, default="", salt=KIOSK_SALT)
+    return value == str(window.pk)
+
+
+def _message(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
+    return render(
+        request, "complaints/rate_message.html", {"title": title, "text": text}, status=status
+    )
+
+
+def _unknown_window(request: HttpRequest) -> HttpResponse:
+    return _message(
+        request,
+        _("Window not found"),
+        _(
+            "This rating code does not belong to any window of the hall. Please scan the QR "
+            "code on the window's card again, or ask the staff."
+        ),
+        404,
+    )
+
+
+def _rate(
+    request: HttpRequest,
+    *,
+    window: Window,
+    kiosk: bool = False,
+    paired: bool = False,
+    token: str = "",
+    code: str = "",
+) -> HttpResponse:
+    """The form and its submission, shared by the QR, kiosk and token pages. ``kiosk``: the
+    page returns to a blank form after each rating; ``paired``: the browser is the window's
+    paired kiosk, held to the kiosk's limit instead of a phone's."""
+    reasons = ratings.reasons_by_level()
+    form = RatingForm(request.POST or None, reasons=reasons)
+    device_id, new_device = _device_id(request)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ratings.rating_submit(
+                    level=data["level"],
+                    reason_codes=data["reasons"],
+                    comment=data["comment"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    window=window,
+                    token=token,
+                    kiosk=paired,
+                    device_id=device_id,
+                    ip=client_ip(request),
+                )
+            except ratings.RatingLimited as exc:
+                response = _message(request, _("Thank you for rating"), exc.message, 429)
+                return _with_device(response, device_id, new_device)
+            except ValidationError as exc:
+                refusal = exc.message_dict.get("token")
+                if refusal:
+                    return _message(request, _("Rating link used"), refusal[0], 410)
+                for name, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                target = reverse("rating_thanks", kwargs={"code": code})
+                response = redirect(f"{target}?kiosk=1" if kiosk else target)
+                return _with_device(response, device_id, new_device)
+        status = 422
+    response = render(
+        request,
+        "complaints/rate.html",
+        {
+            "window": window,
+            "form": form,
+            "kiosk": kiosk,
+            "groups": [
+                (value, label, LEVEL_STYLE[value], reasons[value]) for value, label in Level.choices
+            ],
+            "chosen_level": form["level"].value() or "",
+            "chosen_reasons": set(form["reasons"].value() or []),
+        },
+        status=status,
+    )
+    return _with_device(response, device_id, new_device)
+
+
+def _with_device(response: HttpResponse, device_id: str, new: bool) -> HttpResponse:
+    if new:
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            device_id,
+            salt=DEVICE_SALT,
+            max_age=2 * YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    window = ratings.window_for_code(code)
+    if window is None:
+        return _unknown_window(request)
+    return _rate(request, window=window, code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def rate_kiosk(request: HttpRequest, code: str) -> HttpResponse:
+    """The tablet at the window: a paired kiosk has its own limit; nothing is kept in the
+    browser, and after each rating the page returns to an empty form."""
+    window = ratings.window_for_code(code)
+    if window is None:
+        return _unknown_window(request)
+    paired = _is_kiosk(request, window)
+    return _rate(request, window=window, kiosk=True, paired=paired, code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def rate_token(request: HttpRequest, token: str) -> HttpResponse:
+    found = ratings.token_find(token)
+    refusal = ratings.token_refusal(found)
+    if refusal:
+        status = 404 if found is None else 410
+        return _message(request, _("Rating link"), refusal, status)
+    code = ratings.window_codes([found.window])[found.window_id]
+    return _rate(request, window=found.window, token=token, code=code)
+
+
+@never_cache
+def rate_thanks(request: HttpRequest, code: str) -> HttpResponse:
+    window = ratings.window_for_code(code)
+    if window is None:
+        return _unknown_window(request)
+    kiosk = request.GET.get("kiosk") == "1"
+    return render(
+        request,
+        "complaints/thanks.html",
+        {
+            "window": window,
+            "kiosk_url": reverse("rating_kiosk", kwargs={"code": code}) if kiosk else "",
+            "seconds": settings.HALL_RATING_KIOSK_RETURN_SECONDS,
+        },
+    )
+
+
+# --- the hall office ---------------------------------------------------------------------
+
+
+def _public_url(request: HttpRequest, path: str) -> str:
+    base = settings.HALL_RATING_PUBLIC_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+@admin_required
+def rating_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable card with the window's QR code."""
+    import segno
+
+    window = get_object_or_404(Window.objects.select_related("department"), pk=pk, active=True)
+    code = ratings.window_codes([window])[window.pk]
+    url = _public_url(request, reverse("rating_form", kwargs={"code": code}))
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2)
+    return render(
+        request,
+        "complaints/card.html",
+        {
+            "window": window,
+            "url": url,
+            "qr": mark_safe(svg),  # noqa: S308 — segno's own SVG of our URL
+            "kiosk_url": reverse("rating_kiosk", kwargs={"code": code}),
+            "pair_url": reverse("rating_kiosk_pair", kwargs={"pk": window.pk}),
+        },
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def kiosk_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make this browser (the tablet at the window) the window's kiosk."""
+    window = get_object_or_404(Window.objects.select_related("department"), pk=pk, active=True)
+    code = ratings.window_codes([window])[window.pk]
+    if request.method == "POST":
+        response = redirect("rating_kiosk", code=code)
+        response.set_signed_cookie(
+            KIOSK_COOKIE,
+            str(window.pk),
+            salt=KIOSK_SALT,
+            max_age=2 * YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        messages.success(
+            request,
+            _("This browser is now the kiosk of window %(window)s. Log out before handing it over.")
+            % {"window": window.number},
+        )
+        return response
+    return render(request, "complaints/kiosk_pair.html", {"window": window})
+
+
+def _month_from(request: HttpRequest) -> datetime.date:
+    current = timezone.localdate().replace(day=1)
+    chosen = parse_month(request.GET.get("month")) or current
+    return min(chosen, current)
+
+
+BY = ("window", "department", "staff")
+
+
+@admin_required
+def rating_stats(request: HttpRequest) -> HttpResponse:
+    month = _month_from(request)
+    by = request.GET.get("by") if request.GET.get("by") in BY else "window"
+    windows = selectors.window_indicators(month)
+    rows = {
+        "window": lambda: windows,
+        "department": lambda: selectors.department_indicators(month),
+        "staff": lambda: selectors.staff_indicators(month),
+    }[by]()
+    page = Paginator(rows, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "complaints/stats.html",
+        {
+            "month": month,
+            "previous": selectors.previous_month(month),
+            "next": _next_month(month),
+            "by": by,
+            "hall": selectors.hall_counts(month),
+            "talk": [i for i in windows if i.talk],
+            "page": page,
+            "levels": Level.choices,
+            "querystring": params.urlencode(),
+            "bottom": settings.HALL_RATING_TALK_BOTTOM,
+            "rank_min": settings.HALL_RATING_RANK_MIN,
+        },
+    )
+
+
+def _next_month(month: datetime.date) -> datetime.date | None:
+    nxt = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt if nxt <= timezone.localdate() else None
+
+
+def _subject_cells(by: str, subject) -> list:
+    if by == "window":
+        return [subject.number, subject.name, subject.department.name]
+    if by == "department":
+        return [subject.code, subject.name, ""]
+    return [subject.employee_no, subject.name, subject.department.name]
+
+
+@admin_required
+def rating_stats_export(request: HttpRequest) -> HttpResponse:
+    month = _month_from(request)
+    wb = Workbook(write_only=True)
+    labels = [str(label) for _value, label in Level.choices]
+    sheets = [
+        ("window", _("Windows"), selectors.window_indicators(month)),
+        ("department", _("Departments"), selectors.department_indicators(month)),
+        ("staff", _("Staff"), selectors.staff_indicators(month)),
+    ]
+    for by, title, rows in sheets:
+        ws = wb.create_sheet(str(title))
+        header = [_("Rank"), _("Number"), _("Name"), _("Department"), _("Ratings")]
+        header += labels + [_("Satisfaction rate (%)"), _("Bad ratings")]
+        if by == "window":
+            header.append(_("Called in for a talk (约谈)"))
+        ws.append([str(h) for h in header])
+        for i in rows:
+            line = [i.rank or "", *_subject_cells(by, i.subject), i.total]
+            line += [count for _level, _label, count, _share in i.shares]
+            line += [float(i.rate) if i.rate is not None else "", i.bad]
+            if by == "window":
+                line.append("✓" if i.talk else "")
+            ws.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ratings-{month:%Y-%m}.xlsx"'
+    return response
+
+
+# --- the staff member's side -------------------------------------------------------------
+
+
+@role_required(WINDOW_STAFF)
+def my_ratings(request: HttpRequest) -> HttpResponse:
+    member = staff_for_user(request.user)
+    page = Paginator(selectors.staff_ratings(member), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/my_ratings.html",
+        {"member": member, "page": page, "styles": LEVEL_STYLE, "querystring": ""},
+    )
+
+
+# --- the coded reasons, edited by the hall office ----------------------------------------
+
+reasons = Catalogue(
+    model=RatingReason,
+    form_class=RatingReasonForm,
+    prefix="rating_reason",
+    title=gettext_lazy("Rating reasons"),
+    singular=gettext_lazy("rating reason"),
+    columns=[
+        Column("code", gettext_lazy("code"), link=True),
+        Column("get_level_display", gettext_lazy("level")),
+        Column("title", gettext_lazy("reason")),
+        Column("display_order", gettext_lazy("display order")),
+    ],
+    search_fields=["code", "title"],
+    filters=[Filter("level", gettext_lazy("level"), "level", lambda: Level.choices)],
+)
