@@ -26,6 +26,7 @@ from appraisal.models import (
     RuleBook,
     ScoreEntry,
 )
+from appraisal.reports import appraisal_reports_request
 from hall.workcalendar import add_working_days
 from staff.models import Assignment, StaffMember
 from windows.models import Window
@@ -405,6 +406,7 @@ def month_close(month_start: datetime.date) -> AppraisalMonth:
         month.status = Status.CLOSED
         month.closed_at = timezone.now()
         month.save(update_fields=["status", "closed_at"])
+        appraisal_reports_request(month)  # the PDFs, queued when this commits
     return month
 
 
@@ -418,6 +420,7 @@ def month_publish(month: AppraisalMonth) -> AppraisalMonth:
     month.appeal_until = add_working_days(timezone.localdate(), settings.HALL_APPEAL_DAYS)
     month.save(update_fields=["status", "published_at", "appeal_until"])
     Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+    appraisal_reports_request(month)  # the PDFs again, with the confirmed awards
     return month
 
 

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from appraisal import views
+from appraisal import views, views_reports
 
 
 class MonthConverter:
@@ -48,4 +48,20 @@ urlpatterns = [
     path("appraisal/appeals/<int:pk>/", views.appeal_decide, name="appraisal_appeal_decide"),
     path("appraisal/appeals/<int:pk>/file/", views.appeal_file, name="appraisal_appeal_file"),
     path("appraisal/department/", views.department_results, name="appraisal_department_results"),
+    path(
+        "appraisal/months/<yyyymm:month>/reports/",
+        views_reports.month_reports,
+        name="appraisal_month_reports",
+    ),
+    path(
+        "appraisal/months/<yyyymm:month>/reports/render/",
+        views_reports.month_reports_render,
+        name="appraisal_month_reports_render",
+    ),
+    path("appraisal/my/sheets/<yyyymm:month>/", views_reports.my_sheet, name="appraisal_my_sheet"),
+    path(
+        "appraisal/department/sheets/<yyyymm:month>/",
+        views_reports.department_sheets,
+        name="appraisal_department_sheets",
+    ),
 ]
