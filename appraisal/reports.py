@@ -297,7 +297,9 @@ def summary_context(month: AppraisalMonth) -> dict:
         "ledger": ledger,
         "average": average,
         "deductions": deductions_by_category(month),
-        "chart": charts.trend_svg(trend, title=_("Average staff total, last 12 months"))
+        "chart": charts.trend_svg(
+            trend, title=_("Average staff total, last 12 months"), width=640, height=200
+        )
         if len(trend) > 1
         else "",
     }

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from appraisal import reports, selectors
 from appraisal.models import AppraisalMonth, MonthlyResult
+from hall import pdf
 from hall.models import Document
-from hall.pdf import worker_available
 from hall.roles import DEPARTMENT_LIAISON, WINDOW_STAFF, admin_required, role_required
 from hall.views_documents import document_file_response
 
@@ -50,7 +50,7 @@ def month_reports(request: HttpRequest, month) -> HttpResponse:
     documents = list(page.object_list)
     for d in documents:
         d.outdated = d.status == Document.Status.DONE and d.params.get("fingerprint") != fingerprint
-    worker = worker_available()
+    worker = pdf.worker_available()
     context = {
         "m": m,
         "page": page,

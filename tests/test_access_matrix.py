@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from appraisal.models import Appeal
+from appraisal.models import Appeal, AppraisalMonth, MonthlyResult
 from appraisal.services import score_entry_add
-from hall.models import CalendarDay
+from hall.models import CalendarDay, Document
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
 
@@ -104,6 +104,17 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_appeal_list": (None, ADMIN_ONLY),
     "appraisal_appeal_decide": ("appeal", ADMIN_ONLY),
     "appraisal_appeal_file": ("appeal", {**OWN_ENTRY, "admin": 200}),
+    "appraisal_month_reports": ("month", ADMIN_ONLY),
+    "appraisal_month_reports_render": ("month", ADMIN_POST_ONLY),
+    # The staff persona was appraised in the published month; other_staff was not.
+    "appraisal_my_sheet": ("published_month", OWN_ENTRY),
+    "appraisal_department_sheets": ("published_month", LIAISON_ONLY),
+    # The staff persona's sheet: the admin, that staff member, their department's liaison;
+    # any other login is told it does not exist (the document's kind decides, not a role).
+    "document_download": (
+        "document",
+        {**OWN_ENTRY, "admin": 200, "liaison": 200, "supervisor": 404},
+    ),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -150,7 +161,29 @@ def url_objects(
         reason="不是我的责任",
         file=SimpleUploadedFile("appeal.pdf", b"%PDF-1.4\n"),
     )
+    published = AppraisalMonth.objects.create(
+        month=datetime.date(2026, 1, 1), status=AppraisalMonth.Status.PUBLISHED
+    )
+    MonthlyResult.objects.create(
+        month=published,
+        staff=staff_member,
+        department=staff_member.department,
+        total=100,
+        rank_hall=1,
+        rank_department=1,
+    )
+    sheet = Document.objects.create(
+        kind="appraisal.staff_sheet",
+        key="appraisal-month-2026-01-staff-matrix",
+        title="考核表",
+        params={"month": "2026-01-01", "staff": staff_member.pk},
+        status=Document.Status.DONE,
+        file=SimpleUploadedFile("sheet.pdf", b"%PDF-1.4\n"),
+        requested_at=timezone.now(),
+    )
     return {
+        "published_month": {"month": published.month},
+        "document": {"pk": sheet.pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},
