@@ -26,6 +26,7 @@ from appraisal.models import (
     Rule,
     ScoreEntry,
 )
+from appraisal.reports import appraisal_reports_request
 from appraisal.rulebooks import bonus_table, policy_in_force, rule_books_in_force
 from hall.models import Notice
 from hall.notices import notice_send
@@ -401,6 +402,7 @@ def month_close(month_start: datetime.date) -> AppraisalMonth:
         month.status = Status.CLOSED
         month.closed_at = timezone.now()
         month.save(update_fields=["status", "closed_at"])
+        appraisal_reports_request(month)  # the PDFs, queued when this commits
     return month
 
 
@@ -414,6 +416,7 @@ def month_publish(month: AppraisalMonth) -> AppraisalMonth:
     month.appeal_until = add_working_days(timezone.localdate(), settings.HALL_APPEAL_DAYS)
     month.save(update_fields=["status", "published_at", "appeal_until"])
     Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+    appraisal_reports_request(month)  # the PDFs again, with the confirmed awards
     return month
 
 
@@ -430,6 +433,7 @@ def month_finalise(month: AppraisalMonth) -> AppraisalMonth:
         raise ValidationError(_("Decide the pending appeals of this month first."))
     month_results_compute(month)
     Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+    appraisal_reports_request(month)  # the final PDFs
     month.status = Status.FINAL
     month.final_at = timezone.now()
     month.save(update_fields=["status", "final_at"])
@@ -495,6 +499,7 @@ def appeal_decide(*, author, appeal: Appeal, uphold: bool, reason: str) -> Appea
         month_results_compute(month)
         # The month stays published: the recomputed awards stand as confirmed.
         Award.objects.filter(month=month).update(status=Award.Status.CONFIRMED)
+        appraisal_reports_request(month)  # the PDFs show the reversal
         appeal.status = Appeal.Status.UPHELD
     else:
         appeal.status = Appeal.Status.REJECTED

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from appraisal import views, views_annual, views_proposals, views_rulebooks
+from appraisal import views, views_annual, views_proposals, views_reports, views_rulebooks
 
 
 class MonthConverter:
@@ -104,5 +104,21 @@ urlpatterns += [
         "appraisal/rules/<int:pk>/remove/",
         views_rulebooks.rule_remove,
         name="appraisal_rule_remove",
+    ),
+    path(
+        "appraisal/months/<yyyymm:month>/reports/",
+        views_reports.month_reports,
+        name="appraisal_month_reports",
+    ),
+    path(
+        "appraisal/months/<yyyymm:month>/reports/render/",
+        views_reports.month_reports_render,
+        name="appraisal_month_reports_render",
+    ),
+    path("appraisal/my/sheets/<yyyymm:month>/", views_reports.my_sheet, name="appraisal_my_sheet"),
+    path(
+        "appraisal/department/sheets/<yyyymm:month>/",
+        views_reports.department_sheets,
+        name="appraisal_department_sheets",
     ),
 ]

@@ -176,3 +176,65 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Document(models.Model):
+    """A generated PDF kept in storage: a month's report, a certificate bundle, a receipt.
+
+    ``key`` names the document for good ("appraisal-month-2026-10-summary"): asking for it
+    again re-renders it and replaces the stored file, so there is one row and one file per
+    key. Rendering runs in Celery (``hall.pdf.document_render``); the row is written before
+    the task is queued, so a request made while the queue is down is picked up by beat.
+    Who may download a document is decided by its kind (``hall.pdf.DocumentKind``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=120, unique=True)
+    # Documents listed together, e.g. every PDF of one appraisal month.
+    group = models.CharField(max_length=80, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    file = models.FileField(upload_to="documents/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # Bumped by every request: a render finishing for an older request is discarded.
+    generation = models.PositiveIntegerField(default=1)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = _("document")
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

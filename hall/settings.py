@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisal.tasks.close_requested_months",
         "schedule": timedelta(minutes=10),
     },
+    # Queue again PDFs asked for while the broker was down (or whose worker died).
+    "documents-requeue": {
+        "task": "hall.tasks.documents_requeue",
+        "schedule": timedelta(minutes=10),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",

@@ -31,3 +31,18 @@ def calendar_sync_pending() -> int:
     ):
         ran += calendar_sync_run(sync_id=pk)
     return ran
+
+
+@shared_task(name="hall.tasks.document_render")
+def document_render(document_id: int) -> bool:
+    from hall.pdf import document_render as render
+
+    return render(document_id)
+
+
+@shared_task(name="hall.tasks.documents_requeue")
+def documents_requeue() -> int:
+    """Beat, every 10 minutes: queue again documents asked for while the queue was down."""
+    from hall.pdf import documents_requeue as requeue
+
+    return requeue()

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hall import views
+from hall import views, views_documents
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,6 +40,11 @@ urlpatterns = [
     path("hall/users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/read/", views.notice_read, name="notice_read"),
+    path(
+        "hall/documents/<int:pk>/",
+        views_documents.document_download,
+        name="document_download",
+    ),
     path("", include("windows.urls")),
     path("", include("guides.urls")),
     path("", include("staff.urls")),

@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from appraisal.models import Appeal, EntryProposal, ScoreEntry
+from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResult, ScoreEntry
 from appraisal.services import score_entry_add
 from complaints.models import RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
-from hall.models import CalendarDay
+from hall.models import CalendarDay, Document
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
 
@@ -149,6 +149,17 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "rating_reason_detail": ("rating_reason", ADMIN_ONLY),
     "rating_reason_edit": ("rating_reason", ADMIN_ONLY),
     "rating_reason_toggle": ("rating_reason", ADMIN_POST_ONLY),
+    "appraisal_month_reports": ("month", ADMIN_ONLY),
+    "appraisal_month_reports_render": ("month", ADMIN_POST_ONLY),
+    # The staff persona was appraised in the published month; other_staff was not.
+    "appraisal_my_sheet": ("published_month", OWN_ENTRY),
+    "appraisal_department_sheets": ("published_month", LIAISON_ONLY),
+    # The staff persona's sheet: the admin, that staff member, their department's liaison;
+    # any other login is told it does not exist (the document's kind decides, not a role).
+    "document_download": (
+        "document",
+        {**OWN_ENTRY, "admin": 200, "liaison": 200, "supervisor": 404},
+    ),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -229,6 +240,27 @@ def url_objects(
         item_name=item.name,
         department_name=item.department.name,
     )
+    # Before the rule book takes effect, so the book stays unlocked for its edit pages.
+    published_month = AppraisalMonth.objects.create(
+        month=datetime.date(2019, 1, 1), status=AppraisalMonth.Status.PUBLISHED
+    )
+    MonthlyResult.objects.create(
+        month=published_month,
+        staff=staff_member,
+        department=staff_member.department,
+        total=100,
+        rank_hall=1,
+        rank_department=1,
+    )
+    sheet = Document.objects.create(
+        kind="appraisal.staff_sheet",
+        key="appraisal-month-2019-01-staff-matrix",
+        title="考核表",
+        params={"month": "2019-01-01", "staff": staff_member.pk},
+        status=Document.Status.DONE,
+        file=SimpleUploadedFile("sheet.pdf", b"%PDF-1.4\n"),
+        requested_at=timezone.now(),
+    )
     rating_window = staff_member.window
     return {
         "proposal": {"pk": proposal.pk},
@@ -242,6 +274,8 @@ def url_objects(
         "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
         "rating_token": {"token": token_issue(window=rating_window).token},
         "rating_reason": {"pk": RatingReason.objects.create(level="satisfied", code="S99").pk},
+        "published_month": {"month": published_month.month},
+        "document": {"pk": sheet.pk},
         "appeal": {"pk": appeal.pk},
         "entry": {"pk": entry.pk},
         "month": {"month": today.replace(day=1)},

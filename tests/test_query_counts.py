@@ -318,3 +318,35 @@ def test_rating_reason_list_query_count_does_not_grow_with_rows(admin):
     )
     many = _queries(admin, url)
     assert few == many == 6  # user, roles, audit head, hall profile, count, rows
+
+
+def _month_documents(month, n: int, start: int) -> None:
+    from django.utils import timezone
+
+    from hall.models import Document
+
+    for i in range(start, start + n):
+        Document.objects.create(
+            kind="appraisal.staff_sheet",
+            key=f"appraisal-month-{month:%Y-%m}-staff-{i}",
+            group=f"appraisal-month-{month:%Y-%m}",
+            title=f"考核表 {i}",
+            params={"month": month.isoformat(), "staff": i},
+            requested_at=timezone.now(),
+        )
+
+
+def test_the_month_reports_page_query_count_does_not_grow_with_documents(admin):
+    """user, roles, hall profile, month, ledger fingerprint, count, rows."""
+    import datetime
+
+    from appraisal.models import AppraisalMonth
+
+    month = datetime.date(2026, 3, 1)
+    AppraisalMonth.objects.create(month=month, status=AppraisalMonth.Status.CLOSED)
+    url = reverse("appraisal_month_reports", args=[month])
+    _month_documents(month, 3, 0)
+    few = _queries(admin, url)
+    _month_documents(month, 27, 3)
+    many = _queries(admin, url)
+    assert few == many == 7
