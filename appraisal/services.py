@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,30 +218,38 @@ def score_entry_reverse(
 # --- the month close ---------------------------------------------------------------------
 
 
-def _net_by(month: AppraisalMonth, field: str) -> dict[int, dict]:
-    """Per subject: additions, deductions (positive) and whether a disqualifying rule hit.
+def _net_by(month: AppraisalMonth) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Per staff member and per window: additions, deductions (positive) and whether a
+    disqualifying rule hit. One GROUP BY over the month's ledger, read as plain tuples.
 
     An entry and its reversal cancel out; a disqualifying rule counts only if its entries
     were not all reversed.
     """
     rows = (
-        ScoreEntry.objects.filter(month=month, **{f"{field}__isnull": False})
-        .values(field, "rule__code", "rule__disqualifies")
+        ScoreEntry.objects.filter(month=month)
+        .values_list("staff_id", "window_id", "rule__code", "rule__disqualifies")
         .annotate(net=Sum("points"))
+        .order_by()
     )
-    out: dict[int, dict] = defaultdict(
-        lambda: {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
-    )
-    for row in rows:
-        net = row["net"] or Decimal("0")
-        bucket = out[row[field]]
+
+    def bucket() -> dict:
+        return {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
+
+    staff: dict[int, dict] = defaultdict(bucket)
+    windows: dict[int, dict] = defaultdict(bucket)
+    for staff_id, window_id, _code, disqualifies, net in rows:
+        # Every subject with entries gets a bucket, even when they all cancel out: the
+        # close's population includes it.
+        b = staff[staff_id] if staff_id is not None else windows[window_id]
+        if not net:
+            continue
         if net > 0:
-            bucket["add"] += net
-        elif net < 0:
-            bucket["ded"] += -net
-            if row["rule__disqualifies"]:
-                bucket["dq"] = True
-    return out
+            b["add"] += net
+        else:
+            b["ded"] -= net
+            if disqualifies:
+                b["dq"] = True
+    return staff, windows
 
 
 def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
@@ -255,14 +263,54 @@ def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
     return by_window
 
 
+RESULT_COLUMNS = (
+    "month_id",
+    "staff_id",
+    "window_id",
+    "department_id",
+    "base",
+    "additions",
+    "deductions",
+    "staff_share",
+    "total",
+    "rank_hall",
+    "rank_department",
+    "bonus",
+    "disqualified",
+    "is_star",
+    "is_banner",
+)
+
+
+def _results_write(rows: list[tuple]) -> None:
+    """Insert the month's results, given as tuples in ``RESULT_COLUMNS`` order.
+
+    On PostgreSQL through COPY: building and binding a model instance per row was most of
+    the close's time (bench/close.py). Elsewhere (SQLite in the tests) through bulk_create.
+    """
+    if connection.vendor != "postgresql":
+        MonthlyResult.objects.bulk_create(
+            [MonthlyResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=500,
+        )
+        return
+    columns = {f.attname: f.column for f in MonthlyResult._meta.concrete_fields}
+    sql = "COPY {} ({}) FROM STDIN".format(
+        connection.ops.quote_name(MonthlyResult._meta.db_table),
+        ", ".join(connection.ops.quote_name(columns[name]) for name in RESULT_COLUMNS),
+    )
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def month_results_compute(month: AppraisalMonth) -> None:
     """(Re)write the month's results and proposed awards. Same entries → same rows.
 
     Windows get no bonus: bonus pay is the staff's, paid through their departments.
     """
     book = rule_book_in_force(month.last_day)
-    staff_net = _net_by(month, "staff")
-    window_net = _net_by(month, "window")
+    staff_net, window_net = _net_by(month)
     existing = MonthlyResult.objects.filter(month=month)
     if existing.exists():
         # A recomputation (an appeal upheld before the month is final) keeps the population
@@ -275,34 +323,41 @@ def month_results_compute(month: AppraisalMonth) -> None:
         seated_staff = Assignment.objects.filter(
             Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
         ).values("staff_id")
+        # "With entries" as subqueries, not lists of ids: binding hundreds of ids cost more
+        # than the database's lookups (bench/close.py).
+        entries = ScoreEntry.objects.filter(month=month)
         staff_q = (
             Q(active=True, joined_hall_on__lte=month.last_day)
             | Q(pk__in=seated_staff)
-            | Q(pk__in=list(staff_net))
+            | Q(pk__in=entries.filter(staff__isnull=False).values("staff_id"))
         )
-        window_q = Q(active=True) | Q(pk__in=list(window_net))
-    staff_rows = {s.pk: s for s in StaffMember.objects.filter(staff_q)}
-    window_rows = {w.pk: w for w in Window.objects.filter(window_q)}
+        window_q = Q(active=True) | Q(
+            pk__in=entries.filter(window__isnull=False).values("window_id")
+        )
+    # Plain tuples, not model instances: three columns of each row are all the close reads.
+    staff_rows = StaffMember.objects.filter(staff_q).values_list(
+        "pk", "department_id", "employee_no"
+    )
+    window_rows = Window.objects.filter(window_q).values_list("pk", "department_id", "number")
+    empty = {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
     staff_tallies = []
-    for pk, s in staff_rows.items():
-        n = staff_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
+    for pk, department_id, employee_no in staff_rows:
+        n = staff_net.get(pk, empty)
         staff_tallies.append(
-            scoring.Tally(
-                pk, s.department_id, s.employee_no, n["add"], n["ded"], disqualified=n["dq"]
-            )
+            scoring.Tally(pk, department_id, employee_no, n["add"], n["ded"], disqualified=n["dq"])
         )
     net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
     seated = _staff_windows(month)
     window_tallies = []
-    for pk, w in window_rows.items():
-        n = window_net.get(pk, {"add": Decimal("0"), "ded": Decimal("0"), "dq": False})
+    for pk, department_id, number in window_rows:
+        n = window_net.get(pk, empty)
         extra = Decimal("0")
         people = [net_of[s] for s in seated.get(pk, ()) if s in net_of]
         if book and book.window_includes_staff and people:
             extra = (sum(people) / len(people)).quantize(Decimal("0.1"))
         window_tallies.append(
             scoring.Tally(
-                pk, w.department_id, w.number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
+                pk, department_id, number, n["add"], n["ded"], extra=extra, disqualified=n["dq"]
             )
         )
     staff_ranked = scoring.rank(staff_tallies)
@@ -321,44 +376,49 @@ def month_results_compute(month: AppraisalMonth) -> None:
         banners = scoring.pick(window_ranked, book.banner_count, min_total=book.award_min_total)
     star_ids = {r.tally.subject_id for r in stars}
     banner_ids = {r.tally.subject_id for r in banners}
-    results = []
-    for r in staff_ranked:
-        t = r.tally
-        results.append(
-            MonthlyResult(
-                month=month,
-                staff_id=t.subject_id,
-                department_id=t.department_id,
-                additions=t.additions,
-                deductions=t.deductions,
-                total=t.total,
-                rank_hall=r.rank_hall,
-                rank_department=r.rank_department,
-                bonus=scoring.bonus(t.total, base=book.bonus_base, per_point=book.bonus_per_point)
-                if book
-                else Decimal("0"),
-                disqualified=t.disqualified,
-                is_star=t.subject_id in star_ids,
-            )
+    no_bonus = Decimal("0")
+    results = [
+        (
+            month.pk,
+            r.tally.subject_id,
+            None,
+            r.tally.department_id,
+            scoring.BASE,
+            r.tally.additions,
+            r.tally.deductions,
+            no_bonus,  # staff_share: a window's only
+            r.tally.total,
+            r.rank_hall,
+            r.rank_department,
+            scoring.bonus(r.tally.total, base=book.bonus_base, per_point=book.bonus_per_point)
+            if book
+            else no_bonus,
+            r.tally.disqualified,
+            r.tally.subject_id in star_ids,
+            False,
         )
-    for r in window_ranked:
-        t = r.tally
-        results.append(
-            MonthlyResult(
-                month=month,
-                window_id=t.subject_id,
-                department_id=t.department_id,
-                additions=t.additions,
-                deductions=t.deductions,
-                staff_share=t.extra,
-                total=t.total,
-                rank_hall=r.rank_hall,
-                rank_department=r.rank_department,
-                disqualified=t.disqualified,
-                is_banner=t.subject_id in banner_ids,
-            )
+        for r in staff_ranked
+    ] + [
+        (
+            month.pk,
+            None,
+            r.tally.subject_id,
+            r.tally.department_id,
+            scoring.BASE,
+            r.tally.additions,
+            r.tally.deductions,
+            r.tally.extra,
+            r.tally.total,
+            r.rank_hall,
+            r.rank_department,
+            no_bonus,
+            r.tally.disqualified,
+            False,
+            r.tally.subject_id in banner_ids,
         )
-    MonthlyResult.objects.bulk_create(results, batch_size=500)
+        for r in window_ranked
+    ]
+    _results_write(results)
     Award.objects.bulk_create(
         [
             Award(
