@@ -5,6 +5,7 @@ complaints, ratings and lost property (later issues) add entries only through it
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections import defaultdict
 from decimal import Decimal
 
@@ -218,37 +219,57 @@ def score_entry_reverse(
 # --- the month close ---------------------------------------------------------------------
 
 
+def _as_decimal(value) -> Decimal:
+    """A sum as the database returns it: PostgreSQL's numeric is a Decimal already; SQLite
+    gives an int or a float, read as Django reads its aggregates (15 significant digits)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return decimal.Context(prec=15).create_decimal_from_float(value)
+    return Decimal(value)
+
+
 def _net_by(month: AppraisalMonth) -> tuple[dict[int, dict], dict[int, dict]]:
     """Per staff member and per window: additions, deductions (positive) and whether a
-    disqualifying rule hit. One GROUP BY over the month's ledger, read as plain tuples.
+    disqualifying rule hit.
 
-    An entry and its reversal cancel out; a disqualifying rule counts only if its entries
-    were not all reversed.
+    Entries are netted per rule code first, so an entry and its reversal cancel out, and a
+    disqualifying rule counts only if its entries were not all reversed. Both steps run in
+    the database, one row per subject comes back (every subject with entries, even when
+    they all cancel out: the close's population includes it). The inner GROUP BY is the
+    ORM's; the outer one, which the ORM cannot put around it, is written here in SQL that
+    PostgreSQL and SQLite both run. Reading the inner rows into Python instead was a
+    quarter of the close's time (bench/close.py).
     """
-    rows = (
+    inner = (
         ScoreEntry.objects.filter(month=month)
-        .values_list("staff_id", "window_id", "rule__code", "rule__disqualifies")
+        .values("staff_id", "window_id", "rule__code", "rule__disqualifies")
         .annotate(net=Sum("points"))
         .order_by()
     )
-
-    def bucket() -> dict:
-        return {"add": Decimal("0"), "ded": Decimal("0"), "dq": False}
-
-    staff: dict[int, dict] = defaultdict(bucket)
-    windows: dict[int, dict] = defaultdict(bucket)
-    for staff_id, window_id, _code, disqualifies, net in rows:
-        # Every subject with entries gets a bucket, even when they all cancel out: the
-        # close's population includes it.
-        b = staff[staff_id] if staff_id is not None else windows[window_id]
-        if not net:
-            continue
-        if net > 0:
-            b["add"] += net
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.staff_id, n.window_id,"
+            " SUM(CASE WHEN n.net > 0 THEN n.net ELSE 0 END),"
+            " SUM(CASE WHEN n.net < 0 THEN -n.net ELSE 0 END),"
+            " MAX(CASE WHEN n.net < 0 AND n.rule__disqualifies THEN 1 ELSE 0 END)"
+            f" FROM ({sql}) n GROUP BY n.staff_id, n.window_id",
+            params,
+        )
+        rows = cursor.fetchall()
+    staff: dict[int, dict] = {}
+    windows: dict[int, dict] = {}
+    for staff_id, window_id, additions, deductions, disqualified in rows:
+        tally = {
+            "add": _as_decimal(additions),
+            "ded": _as_decimal(deductions),
+            "dq": bool(disqualified),
+        }
+        if staff_id is not None:
+            staff[staff_id] = tally
         else:
-            b["ded"] -= net
-            if disqualifies:
-                b["dq"] = True
+            windows[window_id] = tally
     return staff, windows
 
 
@@ -280,24 +301,27 @@ RESULT_COLUMNS = (
     "is_star",
     "is_banner",
 )
+AWARD_COLUMNS = ("month_id", "kind", "staff_id", "window_id", "reason", "status")
 
 
-def _results_write(rows: list[tuple]) -> None:
-    """Insert the month's results, given as tuples in ``RESULT_COLUMNS`` order.
+def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows given as tuples of ``columns`` (attribute names), every field given.
 
-    On PostgreSQL through COPY: building and binding a model instance per row was most of
-    the close's time (bench/close.py). Elsewhere (SQLite in the tests) through bulk_create.
+    On PostgreSQL through COPY: building and binding a model instance per row for
+    bulk_create was most of the close's time (bench/close.py). Elsewhere (SQLite in the
+    tests) through bulk_create.
     """
     if connection.vendor != "postgresql":
-        MonthlyResult.objects.bulk_create(
-            [MonthlyResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=500,
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
         )
         return
-    columns = {f.attname: f.column for f in MonthlyResult._meta.concrete_fields}
+    if not rows:
+        return
+    column_of = {f.attname: f.column for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
     sql = "COPY {} ({}) FROM STDIN".format(
-        connection.ops.quote_name(MonthlyResult._meta.db_table),
-        ", ".join(connection.ops.quote_name(columns[name]) for name in RESULT_COLUMNS),
+        quote(model._meta.db_table), ", ".join(quote(column_of[name]) for name in columns)
     )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
@@ -418,26 +442,33 @@ def month_results_compute(month: AppraisalMonth) -> None:
         )
         for r in window_ranked
     ]
-    _results_write(results)
-    Award.objects.bulk_create(
+    _insert_rows(MonthlyResult, RESULT_COLUMNS, results)
+    proposed = Award.Status.PROPOSED
+    _insert_rows(
+        Award,
+        AWARD_COLUMNS,
         [
-            Award(
-                month=month,
-                kind=Award.Kind.SERVICE_STAR,
-                staff_id=r.tally.subject_id,
-                reason=scoring.award_reason(r, "服务明星"),
+            (
+                month.pk,
+                Award.Kind.SERVICE_STAR.value,
+                r.tally.subject_id,
+                None,
+                scoring.award_reason(r, "服务明星"),
+                proposed.value,
             )
             for r in stars
         ]
         + [
-            Award(
-                month=month,
-                kind=Award.Kind.CIVILISED_WINDOW,
-                window_id=r.tally.subject_id,
-                reason=scoring.award_reason(r, "流动文明窗口标兵"),
+            (
+                month.pk,
+                Award.Kind.CIVILISED_WINDOW.value,
+                None,
+                r.tally.subject_id,
+                scoring.award_reason(r, "流动文明窗口标兵"),
+                proposed.value,
             )
             for r in banners
-        ]
+        ],
     )
 
 
