@@ -336,7 +336,8 @@ def month_results_compute(month: AppraisalMonth) -> None:
     book = rule_book_in_force(month.last_day)
     staff_net, window_net = _net_by(month)
     existing = MonthlyResult.objects.filter(month=month)
-    if existing.exists():
+    recomputing = existing.exists()
+    if recomputing:
         # A recomputation (an appeal upheld before the month is final) keeps the population
         # the close chose, whoever has joined or left since.
         staff_q = Q(pk__in=existing.filter(staff__isnull=False).values("staff_id"))
@@ -387,7 +388,8 @@ def month_results_compute(month: AppraisalMonth) -> None:
     staff_ranked = scoring.rank(staff_tallies)
     window_ranked = scoring.rank(window_tallies)
 
-    MonthlyResult.objects.filter(month=month).delete()
+    if recomputing:  # the first close has none to delete (and holds the month's lock)
+        MonthlyResult.objects.filter(month=month).delete()
     Award.objects.filter(month=month).delete()
     stars: list[scoring.Ranked] = []
     banners: list[scoring.Ranked] = []
@@ -485,7 +487,12 @@ def month_close_request(month_start: datetime.date) -> AppraisalMonth:
 def month_close(month_start: datetime.date) -> AppraisalMonth:
     """Close a month: freeze its entries, compute results, propose awards. Idempotent."""
     with transaction.atomic():
-        month = AppraisalMonth.objects.select_for_update().get(pk=month_get(month_start).pk)
+        # One locking read when the month exists (it has entries to close), else create it.
+        month = (
+            AppraisalMonth.objects.select_for_update()
+            .filter(month=first_of_month(month_start))
+            .first()
+        ) or AppraisalMonth.objects.select_for_update().get(pk=month_get(month_start).pk)
         if month.status != Status.OPEN:
             return month
         if month.last_day >= timezone.localdate():
