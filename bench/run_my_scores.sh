@@ -80,6 +80,7 @@ cleanup() {
     fi
     dropdb --if-exists --force -h 127.0.0.1 -U postgres "$DB_NAME" 2>/dev/null \
         || log "could not drop database $DB_NAME"
+    redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true  # its sessions
     rm -rf "$VAR_DIR"
     exit "$rc"
 }
