@@ -1,14 +1,17 @@
-"""Charts drawn on the server as inline SVG, so a page and a PDF can share them, and points
-written as people write them."""
+"""Charts drawn on the server as inline SVG, so a page and a PDF can share them, points
+written as people write them, and the repeated rows of the staff's phone page built in Python
+(through the template engine they were most of that page's cost, bench/README.md)."""
 
 from __future__ import annotations
 
 import datetime
 import html
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 
 def plain(value) -> str:
@@ -111,3 +114,64 @@ def trend_svg(
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — only numbers, dates and the escaped title
+
+
+def my_entry_items(entries) -> SafeString:
+    """The staff member's entries as list-group links, each value escaped.
+
+    ``entries`` come from ``selectors.staff_entries`` (rule, author and reversal annotated).
+    An entry without an author (written by the system) shows a dash.
+    """
+    esc = html.escape
+    base = reverse("appraisal_my_entry", kwargs={"pk": 0})[: -len("0/")]
+    file_attached = esc(_("file attached"))
+    reversed_badge = f'<span class="badge text-bg-secondary">{esc(_("reversed"))}</span>'
+    out = []
+    for e in entries:
+        lines = [
+            f'<div><span class="fw-semibold">{esc(e.rule_code)}</span> {esc(e.rule_title)}</div>',
+            f'<div class="small text-muted">{e.occurred_on:%Y-%m-%d} · {esc(e.author_name or "—")}'
+            + (f" · {file_attached}" if e.evidence_file else "")
+            + "</div>",
+        ]
+        if e.evidence:
+            lines.append(
+                f'<div class="small text-truncate" style="max-width: 16rem">{esc(e.evidence)}</div>'
+            )
+        if e.reverses_id:
+            cancels = _("cancels entry #%(n)s") % {"n": e.reverses_id}
+            lines.append(f'<div class="small">{esc(cancels)}: {esc(e.reason)}</div>')
+        if e.reversal_id:
+            lines.append(reversed_badge)
+        tone = "text-success" if e.points > 0 else "text-danger" if e.points < 0 else ""
+        sign = "+" if e.points > 0 else ""
+        muted = " text-muted" if e.reverses_id else ""
+        out.append(
+            f'<a class="list-group-item list-group-item-action py-2{muted}" '
+            f'href="{base}{int(e.pk)}/">'
+            '<div class="d-flex justify-content-between align-items-start gap-2">'
+            f"<div>{''.join(lines)}</div>"
+            f'<span class="fs-5 fw-bold text-nowrap {tone}">{sign}{plain(e.points)}</span>'
+            "</div></a>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
+
+
+def my_month_items(results) -> SafeString:
+    """The staff member's published months as list-group links to each month's entries."""
+    esc = html.escape
+    yuan = esc(_("yuan"))
+    out = []
+    for r in results:
+        month = f"{r.month.month:%Y-%m}"
+        rank = esc(_("no. %(rank)s") % {"rank": r.rank_hall})
+        bonus = f"{Decimal(r.bonus).quantize(Decimal('1'), rounding=ROUND_HALF_UP):f}"
+        star = ' <span class="badge text-bg-warning">★</span>' if r.is_star else ""
+        out.append(
+            '<a class="list-group-item list-group-item-action d-flex justify-content-between '
+            f'align-items-center py-2" href="?month={month}">'
+            f'<span><span class="fw-semibold">{month}</span> '
+            f'<span class="small text-muted">{rank} · {bonus} {yuan}</span>{star}</span>'
+            f'<span class="fw-bold">{plain(r.total)}</span></a>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped

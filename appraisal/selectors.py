@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -230,11 +231,25 @@ def _net_rows(month_start_day: datetime.date, **subject):
     )
 
 
-def staff_month_so_far(staff: StaffMember, start: datetime.date) -> dict:
-    """One staff member's live month: 100 + additions − deductions."""
-    n = scoring.fold_nets(_net_rows(start, staff=staff), "staff_id").get(
-        staff.pk, scoring.NO_ENTRIES
-    )
+def staff_month_so_far(
+    staff: StaffMember, start: datetime.date, entries: list[ScoreEntry] | None = None
+) -> dict:
+    """One staff member's live month: 100 + additions − deductions.
+
+    ``entries``: that month's entries as ``staff_entries`` gives them, when the caller has
+    them already; they are netted here as the GROUP BY would, which saves the query.
+    """
+    if entries is None:
+        rows = _net_rows(start, staff=staff)
+    else:
+        nets: dict[tuple, Decimal] = defaultdict(Decimal)
+        for e in entries:
+            nets[(e.rule_code, e.rule_disqualifies)] += e.points
+        rows = [
+            {"staff_id": staff.pk, "rule__code": code, "rule__disqualifies": dq, "net": net}
+            for (code, dq), net in nets.items()
+        ]
+    n = scoring.fold_nets(rows, "staff_id").get(staff.pk, scoring.NO_ENTRIES)
     return {
         "additions": n.additions,
         "deductions": n.deductions,
@@ -376,16 +391,32 @@ def awarded_months() -> QuerySet[AppraisalMonth]:
 
 
 def staff_for_user(user) -> StaffMember:
-    member = StaffMember.objects.filter(user=user).select_related("department", "window").first()
+    """The login's staff record, with the fields the staff's own pages show."""
+    member = StaffMember.objects.filter(user=user).only("user", "name", "employee_no").first()
     if member is None:
         raise Http404("no staff record for this login")
     return member
 
 
 def staff_entries(member: StaffMember, start: datetime.date) -> list[ScoreEntry]:
+    """The member's entries of a month, newest first, for the phone page.
+
+    What the page shows of the rule, the author and the reversal comes annotated from one
+    query (``rule_code``, ``rule_title``, ``rule_disqualifies``, ``author_name`` — first name,
+    else username, else "" — and ``reversal_id``): building a rule, a user and a reversal
+    object per entry was a third of the page's time (bench/README.md).
+    """
     return list(
         ScoreEntry.objects.filter(staff=member, month__month=start)
-        .select_related("rule", "author", "reverses", "reversed_by")
+        .annotate(
+            rule_code=F("rule__code"),
+            rule_title=F("rule__title"),
+            rule_disqualifies=F("rule__disqualifies"),
+            author_name=Coalesce(
+                NullIf(F("author__first_name"), Value("")), F("author__username"), Value("")
+            ),
+            reversal_id=F("reversed_by__id"),
+        )
         .order_by("-occurred_on", "-id")
     )
 

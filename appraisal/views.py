@@ -558,6 +558,7 @@ def my_scores(request: HttpRequest) -> HttpResponse:
     results = selectors.staff_published_results(member)  # newest first, at most 12
     result_of = {r.month.month: r for r in results}
     trend = [(r.month.month, r.total) for r in reversed(results)]
+    entries = selectors.staff_entries(member, chosen)
     return render(
         request,
         "appraisal/my_scores.html",
@@ -565,10 +566,14 @@ def my_scores(request: HttpRequest) -> HttpResponse:
             "member": member,
             "current": current,
             "chosen": chosen,
-            "so_far": selectors.staff_month_so_far(member, current),
-            "entries": selectors.staff_entries(member, chosen),
+            "so_far": selectors.staff_month_so_far(
+                member, current, entries if chosen == current else None
+            ),
+            "entries": entries,
+            "entry_items": charts.my_entry_items(entries),
             "chosen_result": result_of.get(chosen),
             "results": results,
+            "month_items": charts.my_month_items(results),
             "chart": charts.trend_svg(trend, title=_("My monthly totals")),
             **notices_context(request.user),
             "annual": annual.staff_annual(member),

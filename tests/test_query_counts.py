@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -10,9 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from appraisal.models import AppraisalMonth, Rule, RuleBook
+from appraisal.models import AppraisalMonth, MonthlyResult, Rule, RuleBook
+from appraisal.services import score_entry_add, score_entry_reverse
 from guides.models import GuideEdition, ServiceGuide
+from tests.appraisal.factories import RuleFactory
 from tests.factories import (
     ApprovalItemFactory,
     DepartmentFactory,
@@ -350,3 +354,57 @@ def test_the_month_reports_page_query_count_does_not_grow_with_documents(admin):
     _month_documents(month, 27, 3)
     many = _queries(admin, url)
     assert few == many == 7
+
+
+# --- a staff member's own scores (the phone page) -------------------------------------------
+
+
+def _grow_my_scores(member, author, entries: int, months: int) -> None:
+    """``entries`` more entries this month (one in three reversed, every other one without
+    an author) and ``months`` more final months with a result, before the earliest one."""
+    late, praise = RuleFactory(), RuleFactory(min_points=Decimal("1"), max_points=Decimal("1"))
+    today = timezone.localdate()
+    for i in range(entries):
+        entry = score_entry_add(
+            author=author if i % 2 else None,
+            rule=praise if i % 4 == 0 else late,
+            points=Decimal("1") if i % 4 == 0 else Decimal("-1"),
+            occurred_on=today,
+            staff=member,
+            evidence=f"第{i}条",
+        )
+        if i % 3 == 0:
+            score_entry_reverse(author=author, entry=entry, reason="核实撤销")
+    start = AppraisalMonth.objects.order_by("month").values_list("month", flat=True).first()
+    start = min(start or today.replace(day=1), today.replace(day=1))
+    for _ in range(months):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+        month = AppraisalMonth.objects.create(month=start, status=AppraisalMonth.Status.FINAL)
+        MonthlyResult.objects.create(
+            month=month,
+            staff=member,
+            department=member.department,
+            total=Decimal("99.5"),
+            rank_hall=2,
+            rank_department=1,
+            bonus=Decimal("490.00"),
+            is_star=True,
+        )
+
+
+# user, roles, hall profile, the staff record, the published results, this month's entries
+# (the live total is netted from them), the unread notices and their count, the annual
+# appraisal card; a past month adds the live total's own GROUP BY.
+MY_SCORES_PINNED = {"": 9, "?month=2020-01": 10}
+
+
+@pytest.mark.parametrize("query", MY_SCORES_PINNED)
+def test_my_scores_query_count_does_not_grow_with_entries_or_months(
+    query, staff, staff_member, admin_user
+):
+    url = reverse("appraisal_my_scores") + query
+    _grow_my_scores(staff_member, admin_user, entries=3, months=1)
+    few = _queries(staff, url)
+    _grow_my_scores(staff_member, admin_user, entries=20, months=11)
+    many = _queries(staff, url)
+    assert few == many == MY_SCORES_PINNED[query]

@@ -17,9 +17,15 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, ScoreEntry
-from appraisal.services import month_close, month_publish, score_entry_add
+from appraisal.services import (
+    month_close,
+    month_publish,
+    score_entry_add,
+    score_entry_reverse,
+)
 from tests.appraisal.factories import RuleFactory
 from tests.factories import StaffMemberFactory, WindowFactory
+from tests.helpers import tr
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 4, 15)  # a Wednesday; March has ended, April is open
@@ -551,6 +557,42 @@ def test_staff_see_the_entries_of_a_past_month(staff, admin_user, staff_member, 
     add(admin_user, late, staff=staff_member, day=datetime.date(2026, 3, 9), evidence="三月迟到")
     response = staff.get(reverse("appraisal_my_scores"), {"month": "2026-03"})
     assert [e.evidence for e in response.context["entries"]] == ["三月迟到"]
+
+
+def test_an_entry_without_an_author_shows_a_dash_on_my_scores(staff, staff_member, late):
+    add(None, late, staff=staff_member, evidence="系统记录")  # e.g. written by a later import
+    response = staff.get(reverse("appraisal_my_scores"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "系统记录" in page
+    assert f"{TODAY:%Y-%m-%d} · —" in page
+
+
+def test_my_scores_shows_a_reversal_and_marks_the_reversed_entry(
+    staff, admin_user, staff_member, late
+):
+    entry = add(admin_user, late, staff=staff_member, evidence="<b>8:47</b> 到岗")
+    score_entry_reverse(author=admin_user, entry=entry, reason="监控显示按时到岗")
+    response = staff.get(reverse("appraisal_my_scores"))
+    assert response.context["so_far"]["total"] == Decimal("100")
+    page = response.content.decode()
+    assert f"{tr('cancels entry #%(n)s', n=entry.pk)}: 监控显示按时到岗" in page
+    assert f"{tr('reversed')}</span>" in page
+    assert "&lt;b&gt;8:47&lt;/b&gt; 到岗" in page  # evidence is escaped, not markup
+    assert reverse("appraisal_my_entry", args=[entry.pk]) in page
+
+
+def test_my_scores_lists_past_months_with_rank_bonus_and_star(
+    staff, admin_user, staff_member, praise
+):
+    add(admin_user, praise, staff=staff_member, day=datetime.date(2026, 3, 9))
+    month_publish(month_close(MARCH))
+    result = MonthlyResult.objects.get(month__month=MARCH, staff=staff_member)
+    page = staff.get(reverse("appraisal_my_scores")).content.decode()
+    assert result.total == Decimal("101") and result.is_star
+    assert 'href="?month=2026-03"' in page
+    assert f"{tr('no. %(rank)s', rank=result.rank_hall)} · {result.bonus:.0f} {tr('yuan')}" in page
+    assert '<span class="badge text-bg-warning">★</span>' in page
 
 
 # --- department results (liaison) ---------------------------------------------------------
