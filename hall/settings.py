@@ -233,3 +233,9 @@ HALL_ANNUAL_COMPETENT_MIN = env_str("HALL_ANNUAL_COMPETENT_MIN", "98")  # 称职
 HALL_ANNUAL_BASIC_MIN = env_str("HALL_ANNUAL_BASIC_MIN", "95")  # 基本称职; below → 不称职
 HALL_ANNUAL_EXCELLENT_SHARE = env_str("HALL_ANNUAL_EXCELLENT_SHARE", "15")  # % of staff, at most
 HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT = env_bool("HALL_ANNUAL_DISQUALIFIED_BARS_EXCELLENT", True)
+
+# The duty desk and window status signs (issue 4).
+# An "away" sign shown longer than this turns the window's tile red on the supervisor's tablet.
+HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", 15)
+# How often the hall's big-screen floor board asks for fresh signs.
+HALL_BOARD_REFRESH_SECONDS = env_int("HALL_BOARD_REFRESH_SECONDS", 20)

@@ -114,6 +114,13 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "appraisal_annual_lock": ("year", ADMIN_POST_ONLY),
     "appraisal_annual_export": ("year", ADMIN_ONLY),
     "appraisal_department_annual": (None, LIAISON_ONLY),
+    # Window status signs: staff only their own window's (the staff persona sits at it).
+    "window_sign": (
+        "window",
+        {**NO_ROLE, "admin": 200, "supervisor": 200, "staff": 200, "other_staff": 404},
+    ),  # fmt: skip
+    "window_board": (None, EVERYONE),  # the hall's big screen: public and read-only
+    "window_sign_month": (None, ADMIN_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.

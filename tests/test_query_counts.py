@@ -137,3 +137,36 @@ def test_annual_pages_run_the_same_queries_for_5_and_50_staff(
     _annual_year(45, department)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+# --- window status signs: the public floor board and the month's minutes -------------------
+
+
+def _signed_windows(n: int, department, actor) -> None:
+    from windows.status import window_sign_set
+
+    for i in range(n):
+        w = WindowFactory(department=department)
+        window_sign_set(actor=actor, window=w, sign="open")
+        if i % 2:
+            window_sign_set(actor=actor, window=w, sign="fault", note="断网")
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "pinned"),
+    [
+        # hall profile, windows, their signs (no login: no user, no roles)
+        ("anonymous", "window_board", 3),
+        # user, roles, hall profile, windows, signs overlapping the month
+        ("admin", "window_sign_month", 5),
+    ],
+)
+def test_sign_pages_run_the_same_queries_for_3_and_30_windows(
+    request, persona, name, pinned, department, admin_user
+):
+    client = request.getfixturevalue(persona)
+    _signed_windows(3, department, admin_user)
+    few = _queries(client, reverse(name))
+    _signed_windows(27, department, admin_user)
+    many = _queries(client, reverse(name))
+    assert few == many == pinned
