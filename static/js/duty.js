@@ -68,7 +68,7 @@
       state.textContent = msg("Waiting") + " (" + items.length + ")" + (last.state === "login" ? " — " + msg("Login") : "");
       items.forEach(function (i) {
         var li = document.createElement("li");
-        li.textContent = "⏳ " + i.label + " · " + i.at + (i.photoLost ? " · " + msg("Nophoto") : "");
+        li.textContent = "• " + i.label + " · " + i.at + (i.photoLost ? " · " + msg("Nophoto") : "");
         list.appendChild(li);
       });
     } else if (last.state === "refused") {
@@ -79,7 +79,7 @@
       state.textContent = "✓ " + last.text;
       if (last.url) {
         var a = document.createElement("a");
-        a.href = last.url; a.className = "ms-2"; a.textContent = "#";
+        a.href = last.url; a.className = "ms-2"; a.textContent = "›"; a.setAttribute("aria-label", msg("Saved"));
         state.appendChild(a);
       }
     } else {
