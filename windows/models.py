@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -72,10 +73,10 @@ class WindowStatus(models.Model):
     """
 
     class Sign(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("window sign", "Open")
         AWAY = "away", _("Away, please wait (请稍候)")
         FAULT = "fault", _("Network fault, service paused (网络故障、暂停服务)")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("window sign", "Closed")
 
     class Reason(models.TextChoices):
         BREAK = "break", _("Break")
