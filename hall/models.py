@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -238,3 +242,184 @@ class Document(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+# --- the duty desk (值班台): roster, shifts and the duty log -------------------------------
+
+
+class DutyRosterDay(models.Model):
+    """Who is the duty supervisor (值班长) on one working day. A change of person is a swap,
+    recorded with its reason in the audit trail."""
+
+    date = models.DateField(_("date"), unique=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="duty_days",
+        verbose_name=_("duty supervisor"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("duty roster day")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.supervisor.first_name or self.supervisor.username}"
+
+
+class DutyShift(models.Model):
+    """A day's duty at the duty desk: opened by the supervisor of the day, closed with a
+    handover note for the next one. Matters left open carry over until closed."""
+
+    date = models.DateField(_("date"))
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        verbose_name=_("duty supervisor"),
+    )
+    # Opened by someone not on the roster for the day (the hall office standing in).
+    off_roster = models.BooleanField(_("not on the roster"), default=False)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("duty shift")
+        constraints = [
+            models.UniqueConstraint(fields=["date"], name="one_duty_shift_a_day"),
+            models.UniqueConstraint(
+                fields=["supervisor"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_duty_shift_a_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.supervisor.first_name or self.supervisor.username}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def duty_photo_path(instance, filename: str) -> str:
+    """A random name: served only through a permission-checked view."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"duty/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DutyLogEntry(models.Model):
+    """A line of the duty log, of one of the four duties (or a plain note).
+
+    ``key`` is the submission's idempotency key, a UUID made in the page: a form sent again
+    after a timeout finds the row it already made instead of making a second one. Findings of
+    an inspection visit hang under the visit (``parent``) and carry no key of their own.
+    """
+
+    class Kind(models.TextChoices):
+        RECEPTION = "reception", _("Reception")
+        INCIDENT = "incident", _("Incident")
+        SERVICE = "service", _("Service to staff")
+        INSPECTION = "inspection", _("Inspection")
+        FINDING = "finding", _("Inspection finding")
+        NOTE = "note", _("Log note")
+
+    class Counter(models.TextChoices):
+        GUIDED = "guided", _("Guided to a window")
+        ANSWERED = "answered", _("Question answered")
+        LED = "led", _("Led by hand to the window")
+        FIRST_ASKED = "first_asked", _("First-asked follow-up (首问负责)")
+
+    class Request(models.TextChoices):
+        EQUIPMENT = "equipment", _("Equipment fault")
+        SUPPLIES = "supplies", _("Supplies")
+        QUESTION = "question", _("A question")
+        OTHER = "other", _("Other")
+
+    class Heading(models.TextChoices):
+        """GB/T 36112 on-site headings the inspection round walks through."""
+
+        SEAT = "seat", _("At the seat")
+        DRESS = "dress", _("Dress and appearance")
+        LANGUAGE = "language", _("Service language")
+        DESK = "desk", _("Desk in order")
+        SIGN = "sign", _("Sign shown correctly")
+        CONDUCT = "conduct", _("Good conduct")
+
+    shift = models.ForeignKey(DutyShift, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    key = models.UUIDField(_("submission key"), null=True, blank=True, editable=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    window = models.ForeignKey(
+        "windows.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duty_entries",
+        verbose_name=_("window"),
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duty_entries",
+        verbose_name=_("staff member"),
+    )
+    counter = models.CharField(_("counter"), max_length=12, choices=Counter.choices, blank=True)
+    request_kind = models.CharField(
+        _("request"), max_length=12, choices=Request.choices, blank=True
+    )
+    heading = models.CharField(_("heading"), max_length=12, choices=Heading.choices, blank=True)
+    text = models.TextField(_("what happened"), blank=True)
+    place = models.CharField(_("where"), max_length=100, blank=True)
+    citizen = models.CharField(_("citizen"), max_length=100, blank=True)
+    outcome = models.TextField(_("how it was settled"), blank=True)
+    escalated_to = models.CharField(_("escalated to"), max_length=100, blank=True)
+    handled_by = models.CharField(_("handled by"), max_length=100, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    photo = models.FileField(_("photo"), upload_to=duty_photo_path, blank=True)
+    # An open matter: carried over to every next shift until it is closed.
+    follow_up = models.BooleanField(_("follow-up needed"), default=False)
+    resolved_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.TextField(_("how it was closed"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("duty log entry")
+        verbose_name_plural = _("duty log entries")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="duty_log_key_unique"),
+            models.CheckConstraint(
+                condition=Q(key__isnull=False) | Q(parent__isnull=False),
+                name="duty_log_key_or_parent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["shift", "kind"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(follow_up=True, resolved_at__isnull=True),
+                name="duty_open_matters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open_matter(self) -> bool:
+        return self.follow_up and self.resolved_at is None

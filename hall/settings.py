@@ -258,3 +258,9 @@ HALL_RATING_TALK_BOTTOM = env_int("HALL_RATING_TALK_BOTTOM", 2)  # bottom N two 
 HALL_RATING_RANK_MIN = env_int("HALL_RATING_RANK_MIN", 5)  # ratings a window needs to be ranked
 # The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
+
+# The duty desk and window status signs (issue 4).
+# An "away" sign shown longer than this turns the window's tile red on the supervisor's tablet.
+HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", 15)
+# How often the hall's big-screen floor board asks for fresh signs.
+HALL_BOARD_REFRESH_SECONDS = env_int("HALL_BOARD_REFRESH_SECONDS", 20)

@@ -56,3 +56,27 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The duty desk (值班台): appended for issue 4.
+from hall import views_duty  # noqa: E402
+
+urlpatterns += [
+    path("duty/roster/", views_duty.roster, name="duty_roster"),
+    path("duty/roster/set/", views_duty.roster_set, name="duty_roster_set"),
+    path("duty/shifts/", views_duty.shift_list, name="duty_shift_list"),
+    path("duty/shifts/open/", views_duty.shift_open, name="duty_shift_open"),
+    path("duty/shifts/<int:pk>/", views_duty.shift_detail, name="duty_shift"),
+    path("duty/shifts/<int:pk>/close/", views_duty.shift_close, name="duty_shift_close"),
+    path("duty/reception/", views_duty.reception, name="duty_reception"),
+    path("duty/incident/", views_duty.incident, name="duty_incident"),
+    path("duty/service/", views_duty.service, name="duty_service"),
+    path("duty/note/", views_duty.note, name="duty_note"),
+    path("duty/matters/<int:pk>/close/", views_duty.matter_close, name="duty_matter_close"),
+    path("duty/entries/<int:pk>/photo/", views_duty.photo, name="duty_photo"),
+    path("duty/inspection/", views_duty.inspection, name="duty_inspection"),
+    path(
+        "duty/inspection/<int:pk>/",
+        views_duty.inspection_window,
+        name="duty_inspection_window",
+    ),
+]

@@ -44,7 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if HALL_ADMIN in roles:
         return render(request, "hall/home_admin.html", selectors.admin_dashboard())
     if DUTY_SUPERVISOR in roles:
-        return render(request, "hall/home_supervisor.html", {"windows": selectors.floor_windows()})
+        from hall.views_duty import supervisor_home
+
+        return supervisor_home(request)
     if WINDOW_STAFF in roles:
         member = (
             StaffMember.objects.filter(user=request.user)

@@ -6,6 +6,7 @@ Adding a URL without a row here fails ``test_every_url_is_in_the_matrix``.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +18,7 @@ from appraisal.services import score_entry_add
 from complaints.models import RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
-from hall.models import CalendarDay, Document
+from hall.models import CalendarDay, Document, DutyLogEntry, DutyShift
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
 
@@ -46,6 +47,8 @@ NO_ROLE = {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403)}
 STAFF_ONLY = {**NO_ROLE, "staff": 200, "other_staff": 200}
 OWN_ENTRY = {**NO_ROLE, "staff": 200, "other_staff": 404}  # the entry is the staff persona's
 LIAISON_ONLY = {**NO_ROLE, "liaison": 200}
+ON_DUTY = {**NO_ROLE, "admin": 200, "supervisor": 200}  # the duty desk: supervisor and admin
+ON_DUTY_POST = {**NO_ROLE, "admin": 405, "supervisor": 405}
 
 # name → (kwargs builder key, expected statuses for GET)
 MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
@@ -160,6 +163,28 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
         "document",
         {**OWN_ENTRY, "admin": 200, "liaison": 200, "supervisor": 404},
     ),
+    # Window status signs: staff only their own window's (the staff persona sits at it).
+    "window_sign": (
+        "window",
+        {**NO_ROLE, "admin": 200, "supervisor": 200, "staff": 200, "other_staff": 404},
+    ),
+    "window_board": (None, EVERYONE),  # the hall's big screen: public and read-only
+    "window_sign_month": (None, ADMIN_ONLY),
+    # The duty desk (the shift and the entry are the supervisor persona's).
+    "duty_roster": (None, ON_DUTY),
+    "duty_roster_set": (None, ADMIN_POST_ONLY),
+    "duty_shift_list": (None, ADMIN_ONLY),
+    "duty_shift_open": (None, ON_DUTY_POST),
+    "duty_shift": ("duty_shift", ON_DUTY),
+    "duty_shift_close": ("duty_shift", ON_DUTY_POST),
+    "duty_reception": (None, ON_DUTY_POST),
+    "duty_incident": (None, ON_DUTY),
+    "duty_service": (None, ON_DUTY),
+    "duty_note": (None, ON_DUTY),
+    "duty_matter_close": ("duty_entry", ON_DUTY_POST),
+    "duty_photo": ("duty_entry", ON_DUTY),
+    "duty_inspection": (None, ON_DUTY),
+    "duty_inspection_window": ("window", ON_DUTY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -262,7 +287,19 @@ def url_objects(
         requested_at=timezone.now(),
     )
     rating_window = staff_member.window
+    shift = DutyShift.objects.create(date=today, supervisor=supervisor_user)
+    duty_entry = DutyLogEntry.objects.create(
+        shift=shift,
+        kind=DutyLogEntry.Kind.INCIDENT,
+        key=uuid.uuid4(),
+        author=supervisor_user,
+        text="地面湿滑",
+        follow_up=True,
+        photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"),
+    )
     return {
+        "duty_shift": {"pk": shift.pk},
+        "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},
         "rulebook": {"pk": entry.rule.book_id},
         "rulebook_kind": {"kind": "staff"},

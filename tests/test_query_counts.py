@@ -408,3 +408,82 @@ def test_my_scores_query_count_does_not_grow_with_entries_or_months(
     _grow_my_scores(staff_member, admin_user, entries=20, months=11)
     many = _queries(staff, url)
     assert few == many == MY_SCORES_PINNED[query]
+
+
+# --- window status signs: the public floor board and the month's minutes -------------------
+
+
+def _signed_windows(n: int, department, actor) -> None:
+    from windows.status import window_sign_set
+
+    for i in range(n):
+        w = WindowFactory(department=department)
+        window_sign_set(actor=actor, window=w, sign="open")
+        if i % 2:
+            window_sign_set(actor=actor, window=w, sign="fault", note="断网")
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "pinned"),
+    [
+        # hall profile, windows, their signs (no login: no user, no roles)
+        ("anonymous", "window_board", 3),
+        # user, roles, hall profile, windows, signs overlapping the month
+        ("admin", "window_sign_month", 5),
+    ],
+)
+def test_sign_pages_run_the_same_queries_for_3_and_30_windows(
+    request, persona, name, pinned, department, admin_user
+):
+    client = request.getfixturevalue(persona)
+    _signed_windows(3, department, admin_user)
+    few = _queries(client, reverse(name))
+    _signed_windows(27, department, admin_user)
+    many = _queries(client, reverse(name))
+    assert few == many == pinned
+
+
+# --- the duty desk: every shift's log for the hall office, the roster grid ------------------
+
+
+def _shifts(n: int, start_offset: int) -> None:
+    import datetime
+    import uuid
+
+    from hall.models import DutyLogEntry, DutyShift
+
+    base = datetime.date(2026, 1, 1)
+    for i in range(n):
+        user = UserFactory(roles=["duty_supervisor"])
+        shift = DutyShift.objects.create(
+            date=base + datetime.timedelta(days=start_offset + i), supervisor=user
+        )
+        DutyLogEntry.objects.create(
+            shift=shift, kind="note", key=uuid.uuid4(), author=user, text="记录", follow_up=i % 2
+        )
+        if i % 3 == 0:
+            DutyRosterDayFactory(shift)
+
+
+def DutyRosterDayFactory(shift):  # noqa: N802  (reads like the factory it stands for)
+    from hall.models import DutyRosterDay
+
+    DutyRosterDay.objects.create(date=shift.date, supervisor=shift.supervisor)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "pinned"),
+    [
+        # user, roles, hall profile, count, shifts with their entry counts
+        ("duty_shift_list", None, 5),
+        # user, roles, hall profile, calendar days, roster days, supervisors
+        ("duty_roster", {"month": "2026-01"}, 6),
+    ],
+)
+def test_duty_pages_run_the_same_queries_for_3_and_30_shifts(admin, name, params, pinned):
+    url = reverse(name) + (f"?month={params['month']}" if params else "")
+    _shifts(3, 0)
+    few = _queries(admin, url)
+    _shifts(27, 3)
+    many = _queries(admin, url)
+    assert few == many == pinned

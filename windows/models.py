@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -62,3 +64,57 @@ class Liaison(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.department}"
+
+
+class WindowStatus(models.Model):
+    """One showing of a window's status sign (暂停服务提示牌): from ``set_at`` until the next
+    sign replaced it (``ended_at``; empty while it is still shown). Every change is a new row,
+    so how long a window was open, away or in fault is derived from the rows, never typed in.
+    """
+
+    class Sign(models.TextChoices):
+        OPEN = "open", pgettext_lazy("window sign", "Open")
+        AWAY = "away", _("Away, please wait (请稍候)")
+        FAULT = "fault", _("Network fault, service paused (网络故障、暂停服务)")
+        CLOSED = "closed", pgettext_lazy("window sign", "Closed")
+
+    class Reason(models.TextChoices):
+        BREAK = "break", _("Break")
+        MEETING = "meeting", _("Meeting")
+        FILES = "files", _("Fetching files")
+        HELPING = "helping", _("Helping a citizen elsewhere")
+        EMPTY_SEAT = "empty_seat", _("Empty seat, no reason given (空岗)")
+
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, related_name="signs", verbose_name=_("window")
+    )
+    sign = models.CharField(_("sign"), max_length=10, choices=Sign.choices)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    expected_back = models.DateTimeField(_("expected back at"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("window status sign")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(ended_at__isnull=True), name="one_current_sign"
+            ),
+            models.CheckConstraint(
+                condition=Q(sign="away", reason__gt="") | (~Q(sign="away") & Q(reason="")),
+                name="sign_reason_only_when_away",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("set_at")),
+                name="sign_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["window", "-set_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.window_id} {self.sign} {self.set_at:%Y-%m-%d %H:%M}"

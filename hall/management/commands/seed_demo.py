@@ -463,6 +463,10 @@ class Command(BaseCommand):
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
             ratings = seed_ratings(rng_seed=2026)
+            from hall.demo_duty import seed_duty
+
+            for key, n in seed_duty(rng_seed=2026).items():
+                seeder.count(key, n)
             # The staff read the notices of past months long ago; this month's are new.
             Notice.objects.filter(
                 read_at__isnull=True,
