@@ -366,7 +366,8 @@ def lock_blockers(y: AppraisalYear, months: list[AppraisalMonth]) -> list[str]:
     while start.year == y.year:
         m = by_start.get(start)
         if m is None:
-            pending.append(f"{_month_label(start)}（{_('no results')}）")
+            no_results = _("no results")
+            pending.append(f"{_month_label(start)}（{no_results}）")
         elif m.status != MonthStatus.FINAL:
             pending.append(f"{_month_label(start)}（{m.get_status_display()}）")
         start = _add_month(start)
