@@ -784,7 +784,19 @@ def placeholders(text: str) -> list[str]:
     return sorted(_PLACEHOLDER.findall(text))
 
 
+def _more_translations() -> dict[str, str]:
+    """Tables kept beside this one (``translations_*.py``, each a ``TRANSLATIONS`` dict), so
+    that several people can translate at once without editing the same lines."""
+    import runpy
+
+    more: dict[str, str] = {}
+    for path in sorted(Path(__file__).resolve().parent.glob("translations_*.py")):
+        more.update(runpy.run_path(str(path))["TRANSLATIONS"])
+    return more
+
+
 def main() -> int:
+    TRANSLATIONS.update(_more_translations())
     try:
         import polib
     except ImportError:
