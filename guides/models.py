@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApprovalItem(models.Model):
@@ -91,7 +92,7 @@ class GuideEdition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("guide edition", "Published")
         ARCHIVED = "archived", _("Archived")
 
     class Visits(models.IntegerChoices):

@@ -12,7 +12,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from appraisal.forms import IMAGE_SUFFIXES, validate_evidence_file
 from hall.duty import duty_supervisors, mildest_points, rules_for_heading
@@ -157,12 +157,15 @@ class InspectionItemForm(forms.Form):
     """One heading at one window: passed, or failed with a finding (good conduct: seen)."""
 
     result = forms.ChoiceField(
-        choices=[(PASS, gettext_lazy("Passed")), (FAIL, gettext_lazy("Failed"))],
+        choices=[
+            (PASS, gettext_lazy("Passed")),
+            (FAIL, pgettext_lazy("inspection item", "Failed")),
+        ],
         initial=PASS,
         widget=forms.RadioSelect,
     )
     finding = forms.CharField(label=gettext_lazy("Finding"), max_length=500, required=False)
-    subject = forms.ChoiceField(label=gettext_lazy("Who"), required=False)
+    subject = forms.ChoiceField(label=gettext_lazy("Who it is about"), required=False)
     rule = forms.ModelChoiceField(label=gettext_lazy("Rule"), queryset=None, required=False)
     points = forms.DecimalField(
         label=gettext_lazy("Points"), max_digits=5, decimal_places=1, required=False

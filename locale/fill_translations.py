@@ -434,7 +434,6 @@ TRANSLATIONS: dict[str, str] = {
     "Department results": "部门考核结果",
     "file attached": "附有文件",
     "cancels entry #%(n)s": "冲销记录 #%(n)s",
-    "reversed": "已冲销",
     "Who held the rotating Civilised Window banner (流动文明窗口标兵) each month, and the month's Service Stars (服务明星). Awards of a closed month are proposals until it is published.": "每月的流动文明窗口标兵和当月服务明星。已结算月份的表彰在公示前均为拟评结果。",
     "No month has been closed yet.": "尚无已结算的月份。",
     "monthly appraisal results": "月度考核结果",
@@ -816,7 +815,12 @@ def main() -> int:
     for entry in po:
         if entry.obsolete:
             continue
-        chinese = TRANSLATIONS.get(entry.msgid)
+        # A message with a context ("window sign" Open) is keyed "context\x04msgid".
+        chinese = None
+        if entry.msgctxt:
+            chinese = TRANSLATIONS.get(f"{entry.msgctxt}\x04{entry.msgid}")
+        if chinese is None:
+            chinese = TRANSLATIONS.get(entry.msgid)
         if chinese is not None:
             if placeholders(chinese) != placeholders(entry.msgid):
                 problems.append(f"placeholders differ: {entry.msgid!r}")
@@ -836,7 +840,8 @@ def main() -> int:
         elif "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {entry.msgid!r} → {translated!r}")
 
-    unused = sorted(set(TRANSLATIONS) - {e.msgid for e in po})
+    known = {e.msgid for e in po} | {f"{e.msgctxt}\x04{e.msgid}" for e in po if e.msgctxt}
+    unused = sorted(set(TRANSLATIONS) - known)
     po.save(str(PO_PATH))
     print(f"{filled} entries filled from the table, {len(po)} in the catalogue.")
     for msgid in unused:
