@@ -141,7 +141,8 @@ def test_english_words_in_parentheses_are_not_carried_into_chinese():
     """``Make-up working day (调休)`` → ``调休工作日``: no English left in a Chinese string.
 
     Acronyms (PDF, KB), product and package names, file types, HTML markup and a shell
-    command quoted for the operator are allowed; any other English word is a translation left undone.
+    command quoted for the operator are allowed; any other English word is a translation
+    left undone.
     """
     allowed = {"Excel", "Word", "xlsx", "chinesecalendar"}
     markup = re.compile(r"<[^>]+>")  # a tag's name and attributes are not words
