@@ -39,3 +39,11 @@ def notice_text(notice) -> str:
     from hall.notices import notice_text as text
 
     return text(notice)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (交接记录：), ': ' in English."""
+    from django.utils.translation import get_language
+
+    return "：" if (get_language() or "").startswith("zh") else ": "

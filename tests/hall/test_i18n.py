@@ -232,3 +232,14 @@ def test_admin_pages_are_chinese(admin, window, url_name, chinese):
     response = admin.get(reverse(url_name))
     assert response.status_code == 200
     assert chinese in response.content.decode()
+
+
+def test_a_label_colon_is_full_width_in_chinese_only():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n hall_tags %}{% translate "Phone" %}{% colon %}023')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "联系电话：023"
+    with translation.override("en"):
+        assert template.render(Context()) == "Phone: 023"
