@@ -29,6 +29,7 @@ from appraisal.models import (
 )
 from appraisal.reports import appraisal_reports_request
 from appraisal.rulebooks import bonus_table, policy_in_force, rule_books_in_force
+from complaints.selectors import satisfaction_rates
 from hall.models import Notice
 from hall.notices import notice_send
 from hall.workcalendar import add_working_days
@@ -377,6 +378,7 @@ def month_results_compute(month: AppraisalMonth) -> None:
         window_q = Q(active=True) | Q(
             pk__in=entries.filter(window__isnull=False).values("window_id")
         )
+    staff_rate, window_rate = satisfaction_rates(month.month)
     # Plain tuples, not model instances: three columns of each row are all the close reads.
     staff_ranked, window_ranked = scoring.rank_month(
         staff=[
@@ -393,6 +395,8 @@ def month_results_compute(month: AppraisalMonth) -> None:
         window_net=window_net,
         seated=_staff_windows(month),
         window_includes_staff=bool(book and book.window_includes_staff),
+        staff_satisfaction=staff_rate,
+        window_satisfaction=window_rate,
     )
 
     if recomputing:  # the first close has none to delete (and holds the month's lock)
