@@ -73,11 +73,17 @@ def _title(kind: str, month_start: datetime.date, name: str = "") -> str:
         return titles[kind] % {"month": label, "name": name}
 
 
-def month_fingerprint(month: AppraisalMonth) -> str:
+def month_fingerprint(
+    month: AppraisalMonth, *, ledger: tuple[int, int | None] | None = None
+) -> str:
     """Changes whenever what the month's PDFs show may change: its status, or its ledger
-    (an upheld appeal adds a reversing entry and recomputes the results)."""
-    row = ScoreEntry.objects.filter(month=month).aggregate(n=Count("id"), last=Max("id"))
-    return f"{month.status}:{row['n']}:{row['last'] or 0}"
+    (an upheld appeal adds a reversing entry and recomputes the results). ``ledger``: the
+    month's entry count and newest entry id, when the caller has read them already."""
+    if ledger is None:
+        row = ScoreEntry.objects.filter(month=month).aggregate(n=Count("id"), last=Max("id"))
+        ledger = (row["n"], row["last"])
+    n, last = ledger
+    return f"{month.status}:{n}:{last or 0}"
 
 
 def is_fresh(document: Document | None, fingerprint: str) -> bool:
@@ -93,7 +99,11 @@ def is_fresh(document: Document | None, fingerprint: str) -> bool:
 
 
 def appraisal_reports_request(
-    month: AppraisalMonth, *, requested_by=None, automatic: bool = True
+    month: AppraisalMonth,
+    *,
+    requested_by=None,
+    automatic: bool = True,
+    ledger: tuple[int, int | None] | None = None,
 ) -> list[Document]:
     """Queue the month's PDFs: its four documents, and any single sheet already made (so no
     stale one is left behind). Called when a month is closed or published (inside the
@@ -101,39 +111,37 @@ def appraisal_reports_request(
 
     An automatic request is queued only when a worker runs: with tasks in-process it would
     hold the close (or ``seed_demo``'s six months) for minutes, so the rows wait, queued,
-    until the admin presses "Render" on the month's reports page.
+    until the admin presses "Render" on the month's reports page. ``ledger``: the month's
+    entry count and newest entry id when the caller has just read them (see
+    ``month_fingerprint``).
     """
     queue = not automatic or pdf.worker_available()
     start = month.month
-    fingerprint = month_fingerprint(month)
+    fingerprint = month_fingerprint(month, ledger=ledger)
     base = {"month": start.isoformat(), "fingerprint": fingerprint}
-    docs = [
-        pdf.document_request(
+    requests = [
+        pdf.Request(
             kind=kind,
             key=_key(start, _SUFFIX[kind]),
             title=_title(kind, start),
             group=month_group(start),
             params=base,
-            requested_by=requested_by,
-            queue=queue,
         )
         for kind in MONTH_DOCUMENTS
     ]
-    for single in Document.objects.filter(group=month_group(start)).exclude(
-        kind__in=MONTH_DOCUMENTS
-    ):
-        docs.append(
-            pdf.document_request(
-                kind=single.kind,
-                key=single.key,
-                title=single.title,
-                group=single.group,
-                params={**single.params, "fingerprint": fingerprint},
-                requested_by=requested_by,
-                queue=queue,
-            )
+    requests += [
+        pdf.Request(
+            kind=single.kind,
+            key=single.key,
+            title=single.title,
+            group=single.group,
+            params={**single.params, "fingerprint": fingerprint},
         )
-    return docs
+        for single in Document.objects.filter(group=month_group(start))
+        .exclude(kind__in=MONTH_DOCUMENTS)
+        .only("kind", "key", "title", "group", "params")
+    ]
+    return pdf.documents_request(requests, requested_by=requested_by, queue=queue)
 
 
 def staff_sheet(month: AppraisalMonth, member, *, requested_by=None) -> Document:

@@ -91,12 +91,18 @@ def rank_month(
     window_net: Mapping[int, Net],
     seated: Mapping[int, set[int]],
     window_includes_staff: bool,
+    staff_satisfaction: Mapping[int, Decimal] | None = None,
+    window_satisfaction: Mapping[int, Decimal] | None = None,
 ) -> tuple[list[Ranked], list[Ranked]]:
     """A month's ranked staff and windows, as the close and the live board compute them.
 
     A window's total is 100 plus its own entries plus, when the policy says so, the average
     net points of the staff seated there during the month (``seated``: window → staff ids).
+    ``*_satisfaction`` (subject → the month's satisfaction rate from citizens' ratings, only
+    subjects that were rated) breaks ties after the additions: see ``order_key``.
     """
+    staff_rate = staff_satisfaction or {}
+    window_rate = window_satisfaction or {}
     staff_tallies = []
     for s in staff:
         n = staff_net.get(s.pk, NO_ENTRIES)
@@ -108,6 +114,7 @@ def rank_month(
                 n.additions,
                 n.deductions,
                 disqualified=n.disqualified,
+                satisfaction=staff_rate.get(s.pk),
             )
         )
     net_of = {t.subject_id: t.additions - t.deductions for t in staff_tallies}
@@ -127,14 +134,16 @@ def rank_month(
                 n.deductions,
                 extra=extra,
                 disqualified=n.disqualified,
+                satisfaction=window_rate.get(w.pk),
             )
         )
     return rank(staff_tallies), rank(window_tallies)
 
 
 def order_key(t: Tally):
-    """Higher total first; then fewer deductions, more additions, higher satisfaction
-    (when ratings exist), and the employee or window number."""
+    """Higher total first; then fewer deductions, more additions, higher satisfaction rate
+    (subjects without ratings after every rated one, even one rated 0 %), and the employee or
+    window number."""
     satisfaction = t.satisfaction if t.satisfaction is not None else Decimal("-1")
     return (-t.total, t.deductions, -t.additions, -satisfaction, t.sort_key)
 

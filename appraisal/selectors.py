@@ -27,6 +27,7 @@ from appraisal.models import (
     ScoreEntry,
 )
 from appraisal.rulebooks import bonus_table, policy_in_force, rules_in_force
+from complaints.selectors import satisfaction_rates
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
 
@@ -261,8 +262,9 @@ def staff_month_so_far(
 def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[ResultRow]]:
     """An open month's standings as the close would compute them now, ranked.
 
-    Five queries whatever the size of the hall (six with a bonus table by bands): the
-    ledger's GROUP BY, staff, windows, who sat where, and the policy in force. No awards:
+    Six queries whatever the size of the hall (seven with a bonus table by bands): the
+    ledger's GROUP BY, staff, windows, who sat where, the policy in force and the month's
+    satisfaction rates (a tie-break). No awards:
     those are proposed by the close.
     """
     nets = _net_rows(start)
@@ -288,6 +290,7 @@ def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[Resu
         seated[window_id].add(staff_id)
     book = policy_in_force(last)
     pay = bonus_table(book)
+    staff_rate, window_rate = satisfaction_rates(start)
     staff_ranked, window_ranked = scoring.rank_month(
         staff=[scoring.Subject(s.pk, s.department_id, s.employee_no) for s in staff_rows.values()],
         windows=[scoring.Subject(w.pk, w.department_id, w.number) for w in window_rows.values()],
@@ -295,6 +298,8 @@ def month_live_results(start: datetime.date) -> tuple[list[ResultRow], list[Resu
         window_net=window_net,
         seated=seated,
         window_includes_staff=bool(book and book.window_includes_staff),
+        staff_satisfaction=staff_rate,
+        window_satisfaction=window_rate,
     )
 
     staff_out = []

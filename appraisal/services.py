@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from appraisal.models import (
 )
 from appraisal.reports import appraisal_reports_request
 from appraisal.rulebooks import bonus_table, policy_in_force, rule_books_in_force
+from complaints.selectors import satisfaction_rates
 from hall.models import Notice
 from hall.notices import notice_send
 from hall.workcalendar import add_working_days
@@ -252,7 +253,9 @@ def _as_decimal(value) -> Decimal:
     return Decimal(value)
 
 
-def _net_by(month: AppraisalMonth) -> tuple[dict[int, scoring.Net], dict[int, scoring.Net]]:
+def _net_by(
+    month: AppraisalMonth,
+) -> tuple[dict[int, scoring.Net], dict[int, scoring.Net], tuple[int, int | None]]:
     """Per staff member and per window: additions, deductions (positive) and whether a
     disqualifying rule hit.
 
@@ -262,12 +265,13 @@ def _net_by(month: AppraisalMonth) -> tuple[dict[int, scoring.Net], dict[int, sc
     they all cancel out: the close's population includes it). The inner GROUP BY is the
     ORM's; the outer one, which the ORM cannot put around it, is written here in SQL that
     PostgreSQL and SQLite both run. Reading the inner rows into Python instead was a
-    quarter of the close's time (bench/close.py).
+    quarter of the close's time (bench/close.py). Also the month's entry count and newest
+    entry id (``reports.month_fingerprint``), which the close would otherwise read again.
     """
     inner = (
         ScoreEntry.objects.filter(month=month)
         .values("staff_id", "window_id", "rule__code", "rule__disqualifies")
-        .annotate(net=Sum("points"))
+        .annotate(net=Sum("points"), entries=Count("id"), newest=Max("id"))
         .order_by()
     )
     sql, params = inner.query.sql_with_params()
@@ -276,31 +280,68 @@ def _net_by(month: AppraisalMonth) -> tuple[dict[int, scoring.Net], dict[int, sc
             "SELECT n.staff_id, n.window_id,"
             " SUM(CASE WHEN n.net > 0 THEN n.net ELSE 0 END),"
             " SUM(CASE WHEN n.net < 0 THEN -n.net ELSE 0 END),"
-            " MAX(CASE WHEN n.net < 0 AND n.rule__disqualifies THEN 1 ELSE 0 END)"
+            " MAX(CASE WHEN n.net < 0 AND n.rule__disqualifies THEN 1 ELSE 0 END),"
+            " SUM(n.entries), MAX(n.newest)"
             f" FROM ({sql}) n GROUP BY n.staff_id, n.window_id",
             params,
         )
         rows = cursor.fetchall()
     staff: dict[int, scoring.Net] = {}
     windows: dict[int, scoring.Net] = {}
-    for staff_id, window_id, additions, deductions, disqualified in rows:
+    count, newest = 0, None
+    for staff_id, window_id, additions, deductions, disqualified, entries, last in rows:
+        count += int(entries)
+        newest = last if newest is None else max(newest, last)
         tally = scoring.Net(_as_decimal(additions), _as_decimal(deductions), bool(disqualified))
         if staff_id is not None:
             staff[staff_id] = tally
         else:
             windows[window_id] = tally
-    return staff, windows
+    return staff, windows, (count, newest)
 
 
-def _staff_windows(month: AppraisalMonth) -> dict[int, set[int]]:
-    """Which staff sat at each window at some point of the month."""
-    seats = Assignment.objects.filter(
+def _seats(month: AppraisalMonth):
+    """Who sat at which window at some point of the month: (window id, staff id) rows."""
+    return Assignment.objects.filter(
         Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
-    ).values_list("window_id", "staff_id")
+    )
+
+
+def _population(
+    month: AppraisalMonth, staff_q: Q, window_q: Q
+) -> tuple[list[scoring.Subject], list[scoring.Subject], dict[int, set[int]]]:
+    """The staff and windows to rank (plain tuples: three columns of each row are all the
+    close reads) and who sat where, in one statement (UNION ALL of the three reads, told
+    apart by their first column): each round trip is a good part of a small close."""
+    staff, windows, seats = 0, 1, 2
+    rows = (
+        StaffMember.objects.filter(staff_q)
+        .annotate(part=Value(staff))
+        .values_list("part", "pk", "department_id", "employee_no")
+        .order_by()
+        .union(
+            Window.objects.filter(window_q)
+            .annotate(part=Value(windows))
+            .values_list("part", "pk", "department_id", "number")
+            .order_by(),
+            _seats(month)
+            .annotate(part=Value(seats), nothing=Value(""))
+            .values_list("part", "window_id", "staff_id", "nothing")
+            .order_by(),
+            all=True,
+        )
+    )
+    people: list[scoring.Subject] = []
+    places: list[scoring.Subject] = []
     by_window: dict[int, set[int]] = defaultdict(set)
-    for window_id, staff_id in seats:
-        by_window[window_id].add(staff_id)
-    return by_window
+    for part, pk, other, sort_key in rows:
+        if part == staff:
+            people.append(scoring.Subject(pk, other, sort_key))
+        elif part == windows:
+            places.append(scoring.Subject(pk, other, sort_key))
+        else:
+            by_window[pk].add(other)
+    return people, places, by_window
 
 
 RESULT_COLUMNS = (
@@ -347,14 +388,16 @@ def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def month_results_compute(month: AppraisalMonth) -> None:
+def month_results_compute(month: AppraisalMonth) -> tuple[int, int | None]:
     """(Re)write the month's results and proposed awards. Same entries → same rows.
 
     Windows get no bonus: bonus pay is the staff's, paid through their departments.
+    Returns the month's entry count and newest entry id, read on the way (the reports'
+    fingerprint).
     """
     book = policy_in_force(month.last_day)
     pay = bonus_table(book)
-    staff_net, window_net = _net_by(month)
+    staff_net, window_net, ledger = _net_by(month)
     existing = MonthlyResult.objects.filter(month=month)
     recomputing = existing.exists()
     if recomputing:
@@ -365,9 +408,7 @@ def month_results_compute(month: AppraisalMonth) -> None:
     else:
         # Everyone who was in the hall during the month: joined by its last day and active,
         # or seated at some point of it, or with entries in it.
-        seated_staff = Assignment.objects.filter(
-            Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
-        ).values("staff_id")
+        seated_staff = _seats(month).values("staff_id")
         entries = ScoreEntry.objects.filter(month=month)
         staff_q = (
             Q(active=True, joined_hall_on__lte=month.last_day)
@@ -377,22 +418,17 @@ def month_results_compute(month: AppraisalMonth) -> None:
         window_q = Q(active=True) | Q(
             pk__in=entries.filter(window__isnull=False).values("window_id")
         )
-    # Plain tuples, not model instances: three columns of each row are all the close reads.
+    staff_rate, window_rate = satisfaction_rates(month.month)
+    staff, windows, seated = _population(month, staff_q, window_q)
     staff_ranked, window_ranked = scoring.rank_month(
-        staff=[
-            scoring.Subject(*row)
-            for row in StaffMember.objects.filter(staff_q).values_list(
-                "pk", "department_id", "employee_no"
-            )
-        ],
-        windows=[
-            scoring.Subject(*row)
-            for row in Window.objects.filter(window_q).values_list("pk", "department_id", "number")
-        ],
+        staff=staff,
+        windows=windows,
         staff_net=staff_net,
         window_net=window_net,
-        seated=_staff_windows(month),
+        seated=seated,
         window_includes_staff=bool(book and book.window_includes_staff),
+        staff_satisfaction=staff_rate,
+        window_satisfaction=window_rate,
     )
 
     if recomputing:  # the first close has none to delete (and holds the month's lock)
@@ -477,6 +513,7 @@ def month_results_compute(month: AppraisalMonth) -> None:
             for r in banners
         ],
     )
+    return ledger
 
 
 def month_close_request(month_start: datetime.date) -> AppraisalMonth:
@@ -504,11 +541,11 @@ def month_close(month_start: datetime.date) -> AppraisalMonth:
             raise ValidationError(
                 _("%(month)s has not ended yet.") % {"month": f"{month.month:%Y-%m}"}
             )
-        month_results_compute(month)
+        ledger = month_results_compute(month)
         month.status = Status.CLOSED
         month.closed_at = timezone.now()
         month.save(update_fields=["status", "closed_at"])
-        appraisal_reports_request(month)  # the PDFs, queued when this commits
+        appraisal_reports_request(month, ledger=ledger)  # the PDFs, queued when this commits
     return month
 
 

@@ -129,7 +129,7 @@ def build(scale: int, month_start: datetime.date, rng: random.Random) -> dict:
 
     from appraisal.demo import rule_books
     from appraisal.models import AppraisalMonth, Rule, ScoreEntry
-    from appraisal.services import rule_book_in_force
+    from appraisal.rulebooks import rules_in_force
     from staff.models import Assignment, StaffMember
     from windows.models import Department, Window
 
@@ -143,7 +143,6 @@ def build(scale: int, month_start: datetime.date, rng: random.Random) -> dict:
     with transaction.atomic():
         wipe()
         rule_books()
-        book = rule_book_in_force(last_day)
         departments = Department.objects.bulk_create(
             Department(name=f"部门{d:02d}", short_name=f"部{d:02d}", code=f"D{d:02d}")
             for d in range(DEPARTMENTS)
@@ -194,7 +193,7 @@ def build(scale: int, month_start: datetime.date, rng: random.Random) -> dict:
         Assignment.objects.bulk_create(seats, batch_size=2000)
 
         month.save()
-        rules = list(Rule.objects.filter(book=book))
+        _books, rules = rules_in_force(last_day)  # the general, window and staff books
         staff_rules = [r for r in rules if r.applies_to == Rule.Subject.STAFF]
         window_rules = [r for r in rules if r.applies_to == Rule.Subject.WINDOW]
         sources = [s for s, _label in ScoreEntry.Source.choices if s != "appeal"]

@@ -43,7 +43,8 @@ def main(argv: list[str]) -> int:
 
     from appraisal import scoring
     from appraisal.models import AppraisalMonth, MonthlyResult, Rule, ScoreEntry
-    from appraisal.services import month_get, rule_book_in_force
+    from appraisal.rulebooks import rules_in_force
+    from appraisal.services import month_get
     from hall import demo_data
     from staff.models import StaffMember
 
@@ -57,8 +58,7 @@ def main(argv: list[str]) -> int:
         # -- the current month: up to --entries entries, a few of them reversed
         month = month_get(current)
         have = ScoreEntry.objects.filter(staff=member, month=month).count()
-        book = rule_book_in_force(today)
-        rules = list(Rule.objects.filter(book=book, applies_to=Rule.Subject.STAFF))
+        rules = [r for r in rules_in_force(today)[1] if r.applies_to == Rule.Subject.STAFF]
         days = [current + datetime.timedelta(days=i) for i in range((today - current).days + 1)]
         new = []
         for i in range(max(0, args.entries - have)):

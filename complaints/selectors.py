@@ -99,6 +99,33 @@ def _level_counts(month: datetime.date, group: str) -> dict[int | None, dict[str
     return {row[group]: {level: row[level] for level in Level.values} for row in rows}
 
 
+def satisfaction_rates(month: datetime.date) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """One query: the month's satisfaction rate per staff member and per window, only for
+    those rated. Every rating names its window; a staff member only when the hall knew who
+    served, so a window's rate counts all its ratings and a person's only those naming them.
+    """
+    start, end = month_bounds(month)
+    rows = (
+        Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list("staff_id", "window_id")
+        .annotate(**{f"n_{level}": Count("id", filter=Q(level=level)) for level in Level.values})
+    )
+    staff: dict[int, dict[str, int]] = {}
+    windows: dict[int, dict[str, int]] = {}
+    for staff_id, window_id, *numbers in rows:
+        for subject, table in ((staff_id, staff), (window_id, windows)):
+            if subject is None:
+                continue
+            counts = table.setdefault(subject, dict.fromkeys(Level.values, 0))
+            for level, n in zip(Level.values, numbers, strict=True):
+                counts[level] += n
+    return (
+        {pk: satisfaction_rate(counts) for pk, counts in staff.items()},
+        {pk: satisfaction_rate(counts) for pk, counts in windows.items()},
+    )
+
+
 def hall_counts(month: datetime.date) -> Indicator:
     start, end = month_bounds(month)
     row = Rating.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(

@@ -5,7 +5,7 @@ the reader's language; the parameters hold only what the text needs.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,9 +46,14 @@ def notices_for(user) -> QuerySet[Notice]:
 
 
 def notices_unread(user, *, limit: int = 5) -> tuple[list[Notice], int]:
-    """The newest unread notices and how many are unread in all (two queries)."""
-    unread = Notice.objects.filter(user=user, read_at__isnull=True)
-    return list(unread[:limit]), unread.count()
+    """The newest unread notices and how many are unread in all, in one query: the count is
+    a window over all the unread rows, computed before the LIMIT (no row: none unread)."""
+    rows = list(
+        Notice.objects.filter(user=user, read_at__isnull=True).annotate(
+            unread_total=Window(Count("id"))
+        )[:limit]
+    )
+    return rows, rows[0].unread_total if rows else 0
 
 
 def notices_context(user) -> dict:

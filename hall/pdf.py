@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -230,6 +230,85 @@ def document_request(
     if queue:
         transaction.on_commit(lambda: _queue(document.pk))
     return document
+
+
+@dataclass(frozen=True)
+class Request:
+    """One document asked for through ``documents_request``."""
+
+    kind: str
+    key: str
+    title: str
+    group: str = ""
+    params: dict | None = None
+
+
+def documents_request(
+    requests: list[Request], *, requested_by=None, queue: bool = True
+) -> list[Document]:
+    """``document_request`` for several documents at once (a month close asks for four or
+    more), in a few statements instead of five per document: one read of the existing rows,
+    one insert of the new ones, one update per distinct set of values among the existing
+    ones (the month's documents share theirs), one read of the result. Same rows and same
+    queueing as one ``document_request`` per document; in the order of ``requests``."""
+    now = timezone.now()
+    wanted = {r.key: r for r in requests}
+    with transaction.atomic(savepoint=False):
+        existing = {d.key: d for d in Document.objects.filter(key__in=list(wanted))}
+        new = [
+            Document(
+                kind=r.kind,
+                key=r.key,
+                title=r.title[:200],
+                group=r.group,
+                params=r.params or {},
+                requested_by=requested_by,
+                requested_at=now,
+            )
+            for key, r in wanted.items()
+            if key not in existing
+        ]
+        if new:
+            # A row created meanwhile by another request for the same key stays as it made it.
+            Document.objects.bulk_create(new, ignore_conflicts=True)
+        # One update per distinct params (the month's documents share theirs); kind, title
+        # and group, which differ per document, are set per row.
+        by_params: dict[str, list[tuple[Request, int]]] = {}
+        for key, document in existing.items():
+            r = wanted[key]
+            by_params.setdefault(repr(sorted((r.params or {}).items())), []).append(
+                (r, document.pk)
+            )
+        for rows in by_params.values():
+
+            def per_row(name, rows=rows):
+                return Case(
+                    *(When(pk=pk, then=Value(getattr(r, name))) for r, pk in rows),
+                    output_field=Document._meta.get_field(name),
+                )
+
+            Document.objects.filter(pk__in=[pk for _r, pk in rows]).update(
+                kind=per_row("kind"),
+                title=Case(
+                    *(When(pk=pk, then=Value(r.title[:200])) for r, pk in rows),
+                    output_field=Document._meta.get_field("title"),
+                ),
+                group=per_row("group"),
+                params=rows[0][0].params or {},
+                requested_by=requested_by,
+                requested_at=now,
+                status=Document.Status.QUEUED,
+                done=0,
+                total=0,
+                error="",
+                generation=F("generation") + 1,
+            )
+        documents = {d.key: d for d in Document.objects.filter(key__in=list(wanted))}
+    out = [documents[r.key] for r in requests if r.key in documents]
+    if queue:
+        for document in out:
+            transaction.on_commit(lambda pk=document.pk: _queue(pk))
+    return out
 
 
 def _storage():

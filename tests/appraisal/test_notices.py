@@ -92,6 +92,19 @@ def test_new_notices_show_on_my_scores_in_chinese(staff, admin_user, staff_membe
     assert "S-01 迟到" in page
 
 
+def test_the_card_counts_every_unread_notice_beyond_the_five_it_lists(
+    staff, admin_user, staff_member, late
+):
+    for day in range(1, 8):
+        add(admin_user, late, staff=staff_member, day=IN_APRIL.replace(day=day))
+    first = Notice.objects.filter(user=staff_member.user).order_by("id").first()
+    Notice.objects.filter(pk=first.pk).update(read_at=first.created_at)  # one of seven read
+    page = staff.get(reverse("appraisal_my_scores")).content.decode()
+    assert "6 条新通知" in page
+    assert page.count('name="notice"') == 5
+    assert reverse("notice_list") in page  # more unread than listed
+
+
 def test_new_notices_show_on_the_staff_home(staff, admin_user, staff_member, late):
     add(admin_user, late, staff=staff_member)
     assert 'id="notices"' in staff.get(reverse("home")).content.decode()

@@ -97,6 +97,13 @@ def test_closing_a_month_records_its_four_documents_queued(march):
     assert {d.status for d in docs} == {Document.Status.QUEUED}
 
 
+def test_the_close_records_the_fingerprint_the_ledger_gives(march):
+    expected = reports.month_fingerprint(march)  # read from the ledger, after the close
+    docs = Document.objects.filter(group="appraisal-month-2026-03")
+    assert expected.startswith("closed:5:")  # five entries, one of them a reversal
+    assert {d.params["fingerprint"] for d in docs} == {expected}
+
+
 def test_with_a_worker_closing_and_publishing_queue_the_renders_on_commit(
     profile, staff_member, late, admin_user, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -117,6 +124,28 @@ def test_with_a_worker_closing_and_publishing_queue_the_renders_on_commit(
         month_publish(month)
     assert len(queued) == 8
     assert Document.objects.filter(group="appraisal-month-2026-03").count() == 4
+
+
+def test_asking_again_requeues_every_document_of_the_month_with_its_own_title_and_params(
+    march, staff_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued: list[int] = []
+    monkeypatch.setattr(pdf, "_queue", queued.append)
+    sheet = reports.staff_sheet(march, staff_member)
+    Document.objects.filter(group=sheet.group).update(status=Document.Status.DONE, generation=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        docs = reports.appraisal_reports_request(march, automatic=False)
+    fingerprint = reports.month_fingerprint(march)
+    assert [d.kind for d in docs] == [*reports.MONTH_DOCUMENTS, reports.STAFF_SHEET]
+    assert sorted(queued) == sorted(d.pk for d in docs)
+    rows = {d.kind: d for d in Document.objects.filter(group=sheet.group)}
+    assert len(rows) == 5
+    assert {(d.status, d.generation) for d in rows.values()} == {(Document.Status.QUEUED, 4)}
+    assert rows[reports.SUMMARY].title == reports._title(reports.SUMMARY, MARCH)
+    assert rows[reports.CERTIFICATES].title == reports._title(reports.CERTIFICATES, MARCH)
+    assert rows[reports.SUMMARY].params == {"month": "2026-03-01", "fingerprint": fingerprint}
+    assert rows[reports.STAFF_SHEET].params["staff"] == staff_member.pk
+    assert rows[reports.STAFF_SHEET].params["fingerprint"] == fingerprint
 
 
 # --- what the PDFs say ---------------------------------------------------------------------

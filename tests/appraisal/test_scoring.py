@@ -71,3 +71,35 @@ def test_rank_month_adds_the_average_net_of_a_windows_staff_when_the_policy_says
     _s, without = scoring.rank_month(**kwargs, seated={7: {1, 2}}, window_includes_staff=False)
     assert with_staff[0].tally.total == D("100.5")
     assert without[0].tally.total == D("100")
+
+
+def test_satisfaction_breaks_a_tie_only_after_deductions_and_additions():
+    more_additions = scoring.Tally(1, 1, "S3", additions=D("2"), deductions=D("2"))
+    fewer_deductions = scoring.Tally(2, 1, "S4", satisfaction=D("10"))
+    pleased = scoring.Tally(3, 1, "S5", additions=D("2"), deductions=D("2"), satisfaction=D("90"))
+    ranked = scoring.rank([more_additions, fewer_deductions, pleased])
+    assert [r.tally.sort_key for r in ranked] == ["S4", "S5", "S3"]
+
+
+def test_a_subject_rated_zero_percent_ranks_before_an_unrated_one_on_a_tie():
+    unrated = scoring.Tally(1, 1, "S1")
+    all_bad = scoring.Tally(2, 1, "S2", satisfaction=D("0.0"))
+    best = scoring.Tally(3, 1, "S3", satisfaction=D("100.0"))
+    assert [r.tally.sort_key for r in scoring.rank([unrated, all_bad, best])] == ["S3", "S2", "S1"]
+
+
+def test_rank_month_hands_each_subject_its_own_satisfaction_rate():
+    staff = [scoring.Subject(1, 10, "S01"), scoring.Subject(2, 10, "S02")]
+    windows = [scoring.Subject(7, 10, "A01"), scoring.Subject(8, 10, "A02")]
+    ranked_staff, ranked_windows = scoring.rank_month(
+        staff=staff,
+        windows=windows,
+        staff_net={},
+        window_net={},
+        seated={},
+        window_includes_staff=False,
+        staff_satisfaction={2: D("95.0")},
+        window_satisfaction={8: D("80.0"), 1: D("99.0")},  # 1 is a staff id, not a window
+    )
+    assert [r.tally.sort_key for r in ranked_staff] == ["S02", "S01"]
+    assert [r.tally.sort_key for r in ranked_windows] == ["A02", "A01"]

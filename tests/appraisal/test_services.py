@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 
 from appraisal import scoring
 from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
+from appraisal.selectors import month_live_results
 from appraisal.services import (
     month_close,
     month_finalise,
@@ -21,9 +23,11 @@ from appraisal.services import (
     score_entry_add,
     score_entry_reverse,
 )
-from tests.factories import StaffMemberFactory
+from complaints.models import Level, Rating
+from tests.factories import StaffMemberFactory, WindowFactory
 
 OCT = datetime.date(2026, 10, 1)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 
@@ -282,6 +286,62 @@ def test_ties_break_on_fewer_deductions_then_more_additions_then_number():
     ranked = scoring.rank([a, b, c])
     assert [r.tally.sort_key for r in ranked] == ["S0", "S1", "S2"]
     assert [r.rank_department for r in ranked] == [1, 1, 2]
+
+
+def rate(window, level, n=1, *, staff=None, day=datetime.date(2026, 10, 9)):
+    at = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
+    Rating.objects.bulk_create(
+        Rating(
+            window=window,
+            department=window.department,
+            staff=staff,
+            level=level,
+            channel="qr",
+            created_at=at,
+        )
+        for _ in range(n)
+    )
+
+
+@pytest.fixture
+def tied(window):
+    """Three staff and two windows without entries (all at 100), rated differently in
+    October: S0300 half satisfied, S0301 all satisfied, S0302 not rated by name; window A01
+    only through its staff's ratings, window A02 all satisfied without naming anyone."""
+    half, full, unrated = (
+        StaffMemberFactory(employee_no=no, window=window) for no in ("S0300", "S0301", "S0302")
+    )
+    rate(window, Level.SATISFIED, staff=half)
+    rate(window, Level.DISSATISFIED, staff=half)
+    rate(window, Level.VERY_SATISFIED, 3, staff=full)
+    rate(window, Level.VERY_DISSATISFIED, 2)  # the window's, nobody named
+    rate(WindowFactory(number="A02", department=window.department), Level.SATISFIED, 2)
+    rate(window, Level.VERY_SATISFIED, 5, staff=unrated, day=datetime.date(2026, 9, 30))
+    return half, full, unrated
+
+
+def test_the_close_breaks_a_tie_on_satisfaction_rated_subjects_first(tied):
+    month_close(OCT)
+    staff = MonthlyResult.objects.filter(staff__isnull=False).order_by("rank_hall")
+    assert [r.staff.employee_no for r in staff] == ["S0301", "S0300", "S0302"]
+    windows = MonthlyResult.objects.filter(window__isnull=False).order_by("rank_hall")
+    # A01: 4 of 7 ratings satisfied (57.1 %); A02: 100 %.
+    assert [r.window.number for r in windows] == ["A02", "A01"]
+
+
+def test_the_live_board_breaks_the_same_tie_on_satisfaction(tied):
+    staff, windows = month_live_results(OCT)
+    assert [r.staff.employee_no for r in staff] == ["S0301", "S0300", "S0302"]
+    assert [r.window.number for r in windows] == ["A02", "A01"]
+
+
+def test_satisfaction_comes_after_fewer_deductions_in_the_close(tied, late, praise):
+    _half, full, _unrated = tied
+    add(praise, full, "1")
+    add(late, full, "-1")  # still 100, but with a deduction: after both who have none
+    month_close(OCT)
+    staff = MonthlyResult.objects.filter(staff__isnull=False).order_by("rank_hall")
+    assert [r.staff.employee_no for r in staff] == ["S0300", "S0302", "S0301"]
 
 
 def test_star_count_is_a_share_with_a_minimum():

@@ -164,3 +164,16 @@ def test_the_excel_export_has_a_sheet_per_subject_with_the_figures(admin, window
     assert a01[4] == 2 and a01[10] == 50.0 and a01[11] == 1
     staff_rows = list(wb.worksheets[2].iter_rows(values_only=True))
     assert staff_rows[1][1] == staff_member.employee_no
+
+
+def test_satisfaction_rates_count_every_rating_for_the_window_and_named_ones_for_a_person(
+    window, staff_member, django_assert_num_queries
+):
+    rate(window, L.VERY_SATISFIED, 3, staff=staff_member)
+    rate(window, L.DISSATISFIED, 1, staff=staff_member)
+    rate(window, L.VERY_DISSATISFIED, 4)  # nobody named
+    rate(window, L.SATISFIED, 9, month=APRIL)
+    with django_assert_num_queries(1):
+        staff, windows = selectors.satisfaction_rates(MARCH)
+    assert staff == {staff_member.pk: Decimal("75.0")}
+    assert windows == {window.pk: Decimal("37.5")}
