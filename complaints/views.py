@@ -128,7 +128,7 @@ def _rate(
             except ValidationError as exc:
                 refusal = exc.message_dict.get("token")
                 if refusal:
-                    return _message(request, _("Rating link used"), refusal[0], 410)
+                    return _message(request, _("This rating link cannot be used"), refusal[0], 410)
                 for name, errors in exc.message_dict.items():
                     for error in errors:
                         form.add_error(name if name in form.fields else None, error)

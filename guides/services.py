@@ -24,6 +24,7 @@ from guides.models import (
 )
 from hall.audit import audit_record, diff, snapshot
 from hall.models import AuditEntry
+from hall.text import list_separator
 
 Status = GuideEdition.Status
 
@@ -125,7 +126,7 @@ def edition_missing_fields(edition: GuideEdition) -> dict[str, list[str]]:
     errors = {name: [_("Needed before the guide is published.")] for name in missing}
     errors[NON_FIELD_ERRORS] = [
         _("Fill in before publishing: %(fields)s.")
-        % {"fields": ", ".join(str(label) for label in missing.values())}
+        % {"fields": list_separator().join(str(label) for label in missing.values())}
     ]
     return errors
 

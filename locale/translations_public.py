@@ -51,7 +51,7 @@ TRANSLATIONS: dict[str, str] = {
     "Window not found": "未找到窗口",
     "This rating code does not belong to any window of the hall. Please scan the QR code on the window's card again, or ask the staff.": "该评价码不属于本大厅的任何窗口。请重新扫描窗口评价卡上的二维码，或咨询工作人员。",
     "Thank you for rating": "感谢您的评价",
-    "Rating link used": "评价链接已失效",
+    "This rating link cannot be used": "评价链接已失效",
     "Rating link": "评价链接",
     "Rate this service": "服务评价",
     "Rate the service you just received": "请对您刚刚接受的服务进行评价",

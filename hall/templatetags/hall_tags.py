@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from hall.text import label_colon
+
 register = template.Library()
 
 
@@ -44,6 +46,4 @@ def notice_text(notice) -> str:
 @register.simple_tag
 def colon() -> str:
     """The colon after a label: full-width in Chinese (交接记录：), ': ' in English."""
-    from django.utils.translation import get_language
-
-    return "：" if (get_language() or "").startswith("zh") else ": "
+    return label_colon()

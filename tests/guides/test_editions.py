@@ -260,3 +260,13 @@ def test_items_of_other_guides_are_untouched_by_publishing(
 
     other.refresh_from_db()
     assert other.status == Status.PUBLISHED
+
+
+def test_the_missing_fields_are_listed_with_the_chinese_separator(item, admin_user):
+    from django.utils import translation
+
+    draft = services.guide_edition_draft(item=item, author=admin_user)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        services.guide_edition_submit(edition=draft, actor=admin_user)
+    summary = raised.value.message_dict[NON_FIELD_ERRORS][0]
+    assert "、" in summary and ", " not in summary
