@@ -237,7 +237,7 @@ TRANSLATIONS: dict[str, str] = {
     "The summary, every staff member's and every window's appraisal sheet (考核表) and the award certificates (奖状) are rendered when the month is closed and again when it is published. Re-rendering replaces the stored files. Single sheets appear here once a staff member or a liaison has downloaded theirs.": "月度考核情况通报、每名工作人员和每个窗口的考核表以及奖状在结算时生成，公示时再次生成；重新生成将替换已存文件。工作人员或部门联络员下载过的单份考核表也会列在此处。",
     "The reports of a month are made once it is closed.": "月度考核结算后方可生成考核文件。",
     "No PDF has been rendered for this month yet.": "本月尚未生成 PDF 文件。",
-    "No task worker is running (tasks run inside the web process), so the queued PDFs wait until you press “Render”.": "后台任务进程未运行（任务在网站进程内执行），排队中的 PDF 须点击“生成”后才会生成。",
+    "No task worker is running (tasks run inside the web process), so the queued PDFs wait until you render them with the button above.": "后台任务进程未运行（任务在网站进程内执行），排队中的 PDF 须点击上方按钮生成。",
     "Document": "文件",
     "Progress": "进度",
     "Requested": "请求时间",

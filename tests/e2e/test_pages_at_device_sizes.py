@@ -32,14 +32,26 @@ JOURNEYS = [
             "/appraisal/months/2026-10/",
             "/appraisal/banners/",
             "/appraisal/appeals/",
+            "/appraisal/proposals/",
+            "/appraisal/rulebooks/",
+            "/appraisal/annual/",
+            "/appraisal/annual/2026/",
+            "/appraisal/months/2026-10/reports/",
+            "/ratings/stats/",
+            "/ratings/reasons/",
+            "/service-guides/",
+            "/duty/roster/",
+            "/duty/shifts/",
+            "/windows/signs/month/",
         ],
         "沙坪坝",
     ),
     ("admin", "tablet", ["/", "/staff/", "/departments/"], "沙坪坝"),
     ("supervisor", "tablet", ["/"], "A01"),
     ("supervisor", "tablet_portrait", ["/"], "A01"),
-    ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/"], "高红佳"),
-    ("liaison", "phone", ["/", "/appraisal/department/"], "工商"),
+    ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/"], "高红佳"),
+    ("S0001", "phone", ["/notices/"], "通知"),
+    ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
 
 
@@ -53,7 +65,9 @@ def _fits(page) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("username", "device", "paths", "text"), JOURNEYS, ids=[f"{j[0]}-{j[1]}" for j in JOURNEYS]
+    ("username", "device", "paths", "text"),
+    JOURNEYS,
+    ids=[f"{j[0]}-{j[1]}-{i}" for i, j in enumerate(JOURNEYS)],
 )
 def test_role_pages_fit_their_device(
     live_server, page_at, shot, demo_hall, username, device, paths, text
