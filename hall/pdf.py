@@ -207,28 +207,11 @@ def document_request(
     when it finishes (``generation``). ``queue=False`` records the request only: the row
     waits, queued, for beat or for someone to ask again.
     """
-    now = timezone.now()
-    values = {
-        "kind": kind,
-        "title": title[:200],
-        "group": group,
-        "params": params or {},
-        "requested_by": requested_by,
-        "requested_at": now,
-    }
-    document, created = Document.objects.get_or_create(key=key, defaults=values)
-    if not created:
-        Document.objects.filter(pk=document.pk).update(
-            **values,
-            status=Document.Status.QUEUED,
-            done=0,
-            total=0,
-            error="",
-            generation=F("generation") + 1,
-        )
-        document.refresh_from_db()
-    if queue:
-        transaction.on_commit(lambda: _queue(document.pk))
+    (document,) = documents_request(
+        [Request(kind=kind, key=key, title=title, group=group, params=params)],
+        requested_by=requested_by,
+        queue=queue,
+    )
     return document
 
 
@@ -241,6 +224,9 @@ class Request:
     title: str
     group: str = ""
     params: dict | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "title", self.title[:200])  # the column's length
 
 
 def documents_request(
@@ -259,7 +245,7 @@ def documents_request(
             Document(
                 kind=r.kind,
                 key=r.key,
-                title=r.title[:200],
+                title=r.title,
                 group=r.group,
                 params=r.params or {},
                 requested_by=requested_by,
@@ -289,10 +275,7 @@ def documents_request(
 
             Document.objects.filter(pk__in=[pk for _r, pk in rows]).update(
                 kind=per_row("kind"),
-                title=Case(
-                    *(When(pk=pk, then=Value(r.title[:200])) for r, pk in rows),
-                    output_field=Document._meta.get_field("title"),
-                ),
+                title=per_row("title"),
                 group=per_row("group"),
                 params=rows[0][0].params or {},
                 requested_by=requested_by,
