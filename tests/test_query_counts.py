@@ -488,3 +488,53 @@ def test_duty_pages_run_the_same_queries_for_3_and_30_shifts(admin, name, params
     _shifts(27, 3)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+# --- lost property (拾金不昧): the register and the year's tally ----------------------------
+
+
+def _finds(n: int, department) -> None:
+    import uuid
+
+    from hall.models import LostProperty
+
+    registrar = UserFactory(roles=["duty_supervisor"])
+    found = timezone.now() - datetime.timedelta(days=1)
+    for i in range(n):
+        member = StaffMemberFactory(window=WindowFactory(department=department))
+        returned = i % 2 == 0
+        LostProperty.objects.create(
+            key=uuid.uuid4(),
+            item="钱包",
+            found_place="一楼等候区",
+            found_at=found,
+            found_by_staff=None if i % 5 == 4 else member,
+            found_by_window=member.window,
+            registered_by=registrar,
+            status="returned" if returned else "held",
+            closed_at=timezone.now() if returned else None,
+            closed_by=registrar if returned else None,
+            owner_name="陈志强" if returned else "",
+            owner_phone="13912345678" if returned else "",
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "pinned"),
+    [
+        # user, roles, years, count, rows (photo counts annotated), hall profile, windows filter
+        ("lost_list", {}, 7),
+        ("lost_list", {"status": "returned", "year": timezone.localdate().year}, 7),
+        # user, roles, by window, by person, totals, years, hall profile
+        ("lost_tally", {}, 7),
+    ],
+)
+def test_lost_property_pages_run_the_same_queries_for_2_and_20_items(
+    admin, department, name, params, pinned
+):
+    url = reverse(name) + ("?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    _finds(2, department)
+    few = _queries(admin, url)
+    _finds(18, department)
+    many = _queries(admin, url)
+    assert few == many == pinned

@@ -144,7 +144,11 @@
       }
       if (form) {
         showErrors(form, {});
-        if (form.dataset.dutyDone) { window.location.assign(form.dataset.dutyDone); return; }
+        if (form.dataset.dutyDone) {
+          // data-duty-done="saved": go to the saved record's own page.
+          var to = form.dataset.dutyDone === "saved" ? result.data.url : form.dataset.dutyDone;
+          if (to) { window.location.assign(to); return; }
+        }
         form.reset();
         form.querySelector("input[name=key]").value = newKey();
       }
