@@ -112,7 +112,7 @@ class LostCloseForm(forms.Form):
         label=gettext_lazy("What became of it"),
         choices=[c for c in Status.choices if c[0] != Status.HELD],
         initial=Status.RETURNED,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     closed_at = forms.DateTimeField(label=gettext_lazy("When"), widget=DateTimeLocalInput)
     owner_name = forms.CharField(label=gettext_lazy("Owner's name"), max_length=50, required=False)
@@ -144,6 +144,7 @@ class LostFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("Every year"))] + [(y, str(y)) for y in years]
         self.fields["status"].choices = [("", _("Every status"))] + list(Status.choices)
         self.fields["window"].queryset = Window.objects.order_by("number")
+        self.fields["window"].empty_label = _("Every window")
         self.fields["window"].label_from_instance = lambda w: f"{w.number} {w.name}"
         for f in self.fields.values():
             f.widget.attrs.update({"class": "form-select", "aria-label": str(f.label)})
