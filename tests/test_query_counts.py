@@ -538,3 +538,20 @@ def test_lost_property_pages_run_the_same_queries_for_2_and_20_items(
     _finds(18, department)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+def test_the_boards_poll_runs_the_same_queries_for_3_and_30_windows(
+    anonymous, department, admin_user
+):
+    """The grid the board's htmx asks for every few seconds: windows and their signs."""
+    _signed_windows(3, department, admin_user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+    few = _page_queries(ctx)
+    assert response.status_code == 200 and b"<html" not in response.content
+    _signed_windows(27, department, admin_user)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+    assert few == _page_queries(ctx) == 3  # hall profile (cached a minute), windows, signs
