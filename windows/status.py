@@ -124,20 +124,30 @@ def window_sign_set(
 # --- reads ---------------------------------------------------------------------------------
 
 
-def current_signs(window_ids=None) -> dict[int, WindowStatus]:
+def sign_head() -> int:
+    """The newest sign's id: every change of any window's sign makes a new row, so this moves
+    whenever the floor changes (one lookup on the primary key's index)."""
+    return WindowStatus.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def current_signs(window_ids=None, *, with_setter: bool = True) -> dict[int, WindowStatus]:
     """The sign each window shows now, in one query (a window never set shows none)."""
-    qs = WindowStatus.objects.filter(ended_at__isnull=True).select_related("set_by")
+    qs = WindowStatus.objects.filter(ended_at__isnull=True)
+    if with_setter:
+        qs = qs.select_related("set_by")
     if window_ids is not None:
         qs = qs.filter(window_id__in=list(window_ids))
     return {s.window_id: s for s in qs}
 
 
-def attach_signs(windows, now: datetime.datetime | None = None) -> list[Window]:
+def attach_signs(
+    windows, now: datetime.datetime | None = None, *, with_setter: bool = True
+) -> list[Window]:
     """The windows as a list, each with ``.sign_now`` (or None), ``.sign_class`` and
     ``.away_too_long`` — one query for all the signs, however many windows."""
     now = now or timezone.now()
     windows = list(windows)
-    signs = current_signs(w.pk for w in windows)
+    signs = current_signs((w.pk for w in windows), with_setter=with_setter)
     for w in windows:
         s = signs.get(w.pk)
         w.sign_now = s

@@ -7,14 +7,20 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hall.audit import audit_head
+from hall.cache import fragment_key
 from hall.roles import (
     DUTY_SUPERVISOR,
     HALL_ADMIN,
@@ -95,12 +101,24 @@ def window_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def window_board(request: HttpRequest) -> HttpResponse:
     """The floor board on the hall's big screen: public and read-only, as the printed signs
     on the counters are. It shows each window's number, department and sign — no names.
-    htmx asks for the grid again every few seconds; only the grid is sent back."""
-    windows = status.attach_signs(
-        Window.objects.filter(active=True).select_related("department").order_by("number")
-    )
+    htmx asks for the grid again every few seconds; only the grid is sent back.
+
+    Every screen in the hall asks every few seconds and the signs change a few times an hour,
+    so the tiles are rendered once per state of the floor and cached under a key that moves
+    whenever anything on them can change: the newest sign (every change of a sign is a new
+    row) and the newest audit entry (every edit of a window or department is audited). Two
+    index lookups a request; the clock is drawn outside the cached part."""
+    key = fragment_key("board", get_language(), status.sign_head(), audit_head())
+    tiles = cache.get(key)
+    if tiles is None:
+        windows = status.attach_signs(
+            Window.objects.filter(active=True).select_related("department").order_by("number"),
+            with_setter=False,
+        )
+        tiles = render_to_string("windows/_board_tiles.html", {"windows": windows})
+        cache.set(key, tiles, 300)
     context = {
-        "windows": windows,
+        "tiles": mark_safe(tiles),  # noqa: S308  (our own template's output, escaped there)
         "now": timezone.localtime(),
         "refresh": settings.HALL_BOARD_REFRESH_SECONDS,
     }
