@@ -98,3 +98,42 @@ def test_a_found_wallet_is_registered_returned_and_proposed(
     office.goto(f"{live_server.url}/appraisal/proposals/")
     queue = office.inner_text("#proposals")
     assert "钱包" in queue and staff_member.name in queue
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_waiting_for_the_network_goes_with_the_resend_from_another_page(
+    live_server, page_at, shot, on_duty_today, staff_member
+):
+    page = page_at("tablet")
+    login(page, live_server, "supervisor", PASSWORD)
+    page.click("#open-shift")
+    page.wait_for_selector("#counter-guided")
+    page.goto(f"{live_server.url}/duty/lost/new/")
+    page.click("button[data-value='手机']")
+    page.click(f"#lost-window-{staff_member.window.number}")
+    page.click(f"label[for=ls-{staff_member.pk}]")
+    page.click("button[data-value='填表台']")
+    page.set_input_files(
+        "#id_photos", files=[{"name": "p.png", "mimeType": "image/png", "buffer": TINY_PNG}]
+    )
+
+    page.route("**/duty/lost/new/", lambda route: route.abort("internetdisconnected"))
+    page.click("#lost-save")
+    page.wait_for_selector("#duty-sync.waiting")
+    assert not LostProperty.objects.exists()
+    shot(page, "lost-new-waiting-1024")
+    page.unroute("**/duty/lost/new/")
+
+    # The supervisor walks away to the floor: that page sends what is waiting, photo and all.
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("#duty-sync.saved")
+    assert page.evaluate("window.hallDuty.outbox().length") == 0
+    item = LostProperty.objects.get()
+    assert (item.item, item.photos.count()) == ("手机", 1)
+    assert item.photos.get().photo.read() == TINY_PNG
+    stored = page.evaluate(
+        """new Promise(done => { const r = indexedDB.open("hall-duty-photos", 1);
+        r.onsuccess = () => { const q = r.result.transaction("photos").objectStore("photos")
+        .count(); q.onsuccess = () => done(q.result); }; })"""
+    )
+    assert stored == 0  # confirmed: nothing left behind on the tablet
