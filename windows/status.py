@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,10 +124,19 @@ def window_sign_set(
 # --- reads ---------------------------------------------------------------------------------
 
 
-def sign_head() -> int:
-    """The newest sign's id: every change of any window's sign makes a new row, so this moves
-    whenever the floor changes (one lookup on the primary key's index)."""
-    return WindowStatus.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def floor_version() -> tuple[int, int]:
+    """(newest sign id, newest audit entry id), in one query of two primary-key index lookups.
+    Every change of a window's sign makes a new row, and every edit of a window, department
+    or the hall profile an audit entry: anything the floor board shows moves one of them."""
+    from hall.models import AuditEntry
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {WindowStatus._meta.db_table}),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {AuditEntry._meta.db_table})"
+        )
+        sign, audit = cursor.fetchone()
+    return sign or 0, audit or 0
 
 
 def current_signs(window_ids=None, *, with_setter: bool = True) -> dict[int, WindowStatus]:

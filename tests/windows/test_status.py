@@ -218,3 +218,14 @@ def test_the_boards_cached_grid_shows_a_renamed_window_at_the_next_poll(
     )
 
     assert "不动产登记" in anonymous.get(reverse("window_board")).content.decode()
+
+
+def test_the_board_tells_the_time_of_each_answer_though_its_grid_is_cached(anonymous, window):
+    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, 5, tzinfo=SHANGHAI)):
+        first = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, 9, tzinfo=SHANGHAI)):
+        second = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+
+    assert "10:00:05" in first.content.decode() and "10:00:09" in second.content.decode()
+    assert "[[board-clock]]" not in second.content.decode()
+    assert "HX-Request" in second["Vary"]
