@@ -423,3 +423,121 @@ class DutyLogEntry(models.Model):
     @property
     def is_open_matter(self) -> bool:
         return self.follow_up and self.resolved_at is None
+
+
+def lost_photo_path(instance, filename: str) -> str:
+    """A random name: served only through a permission-checked view."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"lost/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class LostProperty(models.Model):
+    """An item found in the hall and handed to the duty desk (拾金不昧), until it goes back to
+    its owner, to the police, or is left unclaimed.
+
+    Found by a staff member (the window they sat at is recorded with them) or by a window as
+    a whole; ``key`` is the submission's idempotency key, as in the duty log. A return proposes
+    one commendation for the finder: ``proposal`` is unique, so never twice.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held at the duty desk")
+        RETURNED = "returned", _("Returned to the owner")
+        POLICE = "police", _("Handed to the police")
+        UNCLAIMED = "unclaimed", _("Unclaimed")
+
+    key = models.UUIDField(_("submission key"), unique=True, editable=False)
+    item = models.CharField(_("item"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    found_place = models.CharField(_("where found"), max_length=100)
+    found_at = models.DateTimeField(_("found at"))
+    found_by_window = models.ForeignKey(
+        "windows.Window",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lost_property",
+        verbose_name=_("found by the window"),
+    )
+    found_by_staff = models.ForeignKey(
+        "staff.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lost_property",
+        verbose_name=_("found by"),
+    )
+    shift = models.ForeignKey(
+        DutyShift,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lost_property",
+        verbose_name=_("handed in on the shift"),
+    )
+    handed_in_at = models.DateTimeField(_("handed to the duty desk at"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    owner_name = models.CharField(_("owner's name"), max_length=50, blank=True)
+    owner_phone = models.CharField(_("owner's phone"), max_length=20, blank=True)
+    closed_at = models.DateTimeField(_("returned or handed over at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closing_note = models.CharField(_("note"), max_length=200, blank=True)
+    proposal = models.OneToOneField(
+        "appraisal.EntryProposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lost_property",
+    )
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("lost property")
+        verbose_name_plural = _("lost property")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(found_by_window__isnull=False) | Q(found_by_staff__isnull=False),
+                name="lost_property_has_finder",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held", closed_at__isnull=True)
+                | (~Q(status="held") & Q(closed_at__isnull=False)),
+                name="lost_property_closed_when_not_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("found_at")),
+                name="lost_property_closed_after_found",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(owner_name=""),
+                name="lost_property_returned_has_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "found_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.item}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+
+class LostPropertyPhoto(models.Model):
+    item = models.ForeignKey(LostProperty, on_delete=models.CASCADE, related_name="photos")
+    photo = models.FileField(_("photo"), upload_to=lost_photo_path)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("lost property photo")
+
+    def __str__(self) -> str:
+        return f"#{self.item_id} {self.photo.name}"

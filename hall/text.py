@@ -15,3 +15,12 @@ def list_separator() -> str:
 def label_colon() -> str:
     """After a label: full-width in Chinese (交接记录：), ': ' in English."""
     return "：" if _chinese() else ": "
+
+
+def mask_name(name: str) -> str:
+    """张** / 欧阳** : the surname alone, enough to recognise, not to identify."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * max(1, min(len(name) - keep, 2))

@@ -80,3 +80,19 @@ urlpatterns += [
         name="duty_inspection_window",
     ),
 ]
+
+# Lost property (拾金不昧): appended for issue 4.
+from hall import views_lost  # noqa: E402
+
+urlpatterns += [
+    path("duty/lost/", views_lost.lost_list, name="lost_list"),
+    path("duty/lost/new/", views_lost.lost_new, name="lost_new"),
+    path("duty/lost/tally/", views_lost.lost_tally, name="lost_tally"),
+    path("duty/lost/<int:pk>/", views_lost.lost_detail, name="lost_detail"),
+    path("duty/lost/<int:pk>/close/", views_lost.lost_close, name="lost_close"),
+    path(
+        "duty/lost/<int:pk>/photos/<int:photo_pk>/",
+        views_lost.lost_photo,
+        name="lost_photo",
+    ),
+]

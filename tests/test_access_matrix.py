@@ -18,7 +18,14 @@ from appraisal.services import score_entry_add
 from complaints.models import RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
-from hall.models import CalendarDay, Document, DutyLogEntry, DutyShift
+from hall.models import (
+    CalendarDay,
+    Document,
+    DutyLogEntry,
+    DutyShift,
+    LostProperty,
+    LostPropertyPhoto,
+)
 from tests.appraisal.factories import RuleFactory
 from tests.factories import ApprovalItemFactory
 
@@ -185,6 +192,14 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "duty_photo": ("duty_entry", ON_DUTY),
     "duty_inspection": (None, ON_DUTY),
     "duty_inspection_window": ("window", ON_DUTY),
+    # Lost property (拾金不昧): the duty desk and the hall office; the owner's details are
+    # on the item's page, so staff and liaisons never reach it.
+    "lost_list": (None, ON_DUTY),
+    "lost_new": (None, ON_DUTY),
+    "lost_tally": (None, ON_DUTY),
+    "lost_detail": ("lost_item", ON_DUTY),
+    "lost_close": ("lost_item", ON_DUTY_POST),
+    "lost_photo": ("lost_photo", ON_DUTY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -297,7 +312,22 @@ def url_objects(
         follow_up=True,
         photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"),
     )
+    lost_item = LostProperty.objects.create(
+        key=uuid.uuid4(),
+        item="钱包",
+        found_place="一楼等候区",
+        found_at=timezone.now(),
+        found_by_staff=staff_member,
+        found_by_window=staff_member.window,
+        registered_by=supervisor_user,
+        owner_name="陈志强",
+    )
+    lost_photo = LostPropertyPhoto.objects.create(
+        item=lost_item, photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n")
+    )
     return {
+        "lost_item": {"pk": lost_item.pk},
+        "lost_photo": {"pk": lost_item.pk, "photo_pk": lost_photo.pk},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},

@@ -432,8 +432,9 @@ def _signed_windows(n: int, department, actor) -> None:
 @pytest.mark.parametrize(
     ("persona", "name", "pinned"),
     [
-        # hall profile, windows, their signs (no login: no user, no roles)
-        ("anonymous", "window_board", 3),
+        # the floor's version (newest sign and audit entry), windows, their signs, hall profile
+        # (no login: no user, no roles); cached per state of the floor, see below
+        ("anonymous", "window_board", 4),
         # user with roles, hall profile, windows, signs overlapping the month
         ("admin", "window_sign_month", 4),
     ],
@@ -493,3 +494,76 @@ def test_duty_pages_run_the_same_queries_for_3_and_30_shifts(admin, name, params
     _shifts(27, 3)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+# --- lost property (拾金不昧): the register and the year's tally ----------------------------
+
+
+def _finds(n: int, department) -> None:
+    import uuid
+
+    from hall.models import LostProperty
+
+    registrar = UserFactory(roles=["duty_supervisor"])
+    found = timezone.now() - datetime.timedelta(days=1)
+    for i in range(n):
+        member = StaffMemberFactory(window=WindowFactory(department=department))
+        returned = i % 2 == 0
+        LostProperty.objects.create(
+            key=uuid.uuid4(),
+            item="钱包",
+            found_place="一楼等候区",
+            found_at=found,
+            found_by_staff=None if i % 5 == 4 else member,
+            found_by_window=member.window,
+            registered_by=registrar,
+            status="returned" if returned else "held",
+            closed_at=timezone.now() if returned else None,
+            closed_by=registrar if returned else None,
+            owner_name="陈志强" if returned else "",
+            owner_phone="13912345678" if returned else "",
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "pinned"),
+    [
+        # user with roles, years, count, rows (photo counts annotated), hall profile, windows filter
+        ("lost_list", {}, 6),
+        ("lost_list", {"status": "returned", "year": timezone.localdate().year}, 6),
+        # user with roles, by window, by person, totals, years, hall profile
+        ("lost_tally", {}, 6),
+    ],
+)
+def test_lost_property_pages_run_the_same_queries_for_2_and_20_items(
+    admin, department, name, params, pinned
+):
+    url = reverse(name) + ("?" + "&".join(f"{k}={v}" for k, v in params.items()))
+    _finds(2, department)
+    few = _queries(admin, url)
+    _finds(18, department)
+    many = _queries(admin, url)
+    assert few == many == pinned
+
+
+def test_the_boards_poll_runs_the_same_queries_for_3_and_30_windows(
+    anonymous, department, admin_user
+):
+    """The grid the board's htmx asks for every few seconds: rendered once per state of the
+    floor (4 queries, as the whole page), then one query (the floor's version) a poll until a
+    sign or a window changes."""
+
+    def poll() -> tuple[int, bytes]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"<html" not in response.content
+        return _page_queries(ctx), response.content
+
+    counts = []
+    for n in (3, 27):
+        _signed_windows(n, department, admin_user)
+        cache.clear()
+        cold, _body = poll()
+        warm, _body = poll()
+        counts.append((cold, warm))
+    assert counts == [(4, 1), (4, 1)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,20 +124,39 @@ def window_sign_set(
 # --- reads ---------------------------------------------------------------------------------
 
 
-def current_signs(window_ids=None) -> dict[int, WindowStatus]:
+def floor_version() -> tuple[int, int]:
+    """(newest sign id, newest audit entry id), in one query of two primary-key index lookups.
+    Every change of a window's sign makes a new row, and every edit of a window, department
+    or the hall profile an audit entry: anything the floor board shows moves one of them."""
+    from hall.models import AuditEntry
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {WindowStatus._meta.db_table}),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {AuditEntry._meta.db_table})"
+        )
+        sign, audit = cursor.fetchone()
+    return sign or 0, audit or 0
+
+
+def current_signs(window_ids=None, *, with_setter: bool = True) -> dict[int, WindowStatus]:
     """The sign each window shows now, in one query (a window never set shows none)."""
-    qs = WindowStatus.objects.filter(ended_at__isnull=True).select_related("set_by")
+    qs = WindowStatus.objects.filter(ended_at__isnull=True)
+    if with_setter:
+        qs = qs.select_related("set_by")
     if window_ids is not None:
         qs = qs.filter(window_id__in=list(window_ids))
     return {s.window_id: s for s in qs}
 
 
-def attach_signs(windows, now: datetime.datetime | None = None) -> list[Window]:
+def attach_signs(
+    windows, now: datetime.datetime | None = None, *, with_setter: bool = True
+) -> list[Window]:
     """The windows as a list, each with ``.sign_now`` (or None), ``.sign_class`` and
     ``.away_too_long`` — one query for all the signs, however many windows."""
     now = now or timezone.now()
     windows = list(windows)
-    signs = current_signs(w.pk for w in windows)
+    signs = current_signs((w.pk for w in windows), with_setter=with_setter)
     for w in windows:
         s = signs.get(w.pk)
         w.sign_now = s

@@ -7,14 +7,19 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hall.cache import fragment_key
 from hall.roles import (
     DUTY_SUPERVISOR,
     HALL_ADMIN,
@@ -92,21 +97,40 @@ def window_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Stands for the time in a cached board; put in as each answer leaves.
+BOARD_CLOCK = "[[board-clock]]"
+
+
 def window_board(request: HttpRequest) -> HttpResponse:
     """The floor board on the hall's big screen: public and read-only, as the printed signs
     on the counters are. It shows each window's number, department and sign — no names.
-    htmx asks for the grid again every few seconds; only the grid is sent back."""
-    windows = status.attach_signs(
-        Window.objects.filter(active=True).select_related("department").order_by("number")
-    )
-    context = {
-        "windows": windows,
-        "now": timezone.localtime(),
-        "refresh": settings.HALL_BOARD_REFRESH_SECONDS,
-    }
-    if getattr(request, "htmx", False):
-        return render(request, "windows/_status_board.html", context)
-    return render(request, "windows/status_board.html", context)
+    htmx asks for the grid again every few seconds; only the grid is sent back.
+
+    Every screen in the hall asks every few seconds and the signs change a few times an hour,
+    so the answer (page or grid) is rendered once per state of the floor and cached under a
+    key that moves whenever anything on it can change: the newest sign (every change of a
+    sign is a new row) and the newest audit entry (every edit of a window, a department or
+    the hall profile is audited) — one query of two index lookups a request. Nothing on it
+    depends on who asks; the time is put in as the answer leaves."""
+    partial = bool(getattr(request, "htmx", False))
+    key = fragment_key("board", partial, get_language(), *status.floor_version())
+    body = cache.get(key)
+    if body is None:
+        windows = status.attach_signs(
+            Window.objects.filter(active=True).select_related("department").order_by("number"),
+            with_setter=False,
+        )
+        template = "windows/_status_board.html" if partial else "windows/status_board.html"
+        context = {
+            "windows": windows,
+            "clock": BOARD_CLOCK,
+            "refresh": settings.HALL_BOARD_REFRESH_SECONDS,
+        }
+        body = render_to_string(template, context, request=request)
+        cache.set(key, body, 300)
+    response = HttpResponse(body.replace(BOARD_CLOCK, f"{timezone.localtime():%H:%M:%S}"))
+    patch_vary_headers(response, ("HX-Request",))  # the page and the grid share one URL
+    return response
 
 
 def _month(request: HttpRequest) -> datetime.date:

@@ -12,8 +12,10 @@
  * data-duty-renew: a one-tap form (reception counters); each tap is its own submission, so
  * the key is renewed as soon as a tap is queued. Other forms keep their key (and their text)
  * until the server confirms, so tapping "save" again after a timeout is a retry, not a copy.
- * Photos cannot be kept in localStorage: a waiting submission is resent with its photo while
- * its page is open, and without it (the bar says so) after the page was left.
+ * Photos cannot be kept in localStorage: they wait in IndexedDB (database hall-duty-photos,
+ * under the submission's key) and go with every resend, from any duty page, until the server
+ * confirms. Only where IndexedDB is unavailable (a private window, storage full) is a photo
+ * lost once its page is left — and the bar says so.
  */
 (function () {
   "use strict";
@@ -40,6 +42,48 @@
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
 
+  // --- photos of waiting submissions, in IndexedDB --------------------------------------
+  var PHOTO_DB = "hall-duty-photos";
+  var dbPromise = null;
+  function photoDb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve) {
+      var req;
+      try { req = window.indexedDB.open(PHOTO_DB, 1); } catch (e) { resolve(null); return; }
+      req.onupgradeneeded = function () { req.result.createObjectStore("photos"); };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { resolve(null); };
+      req.onblocked = function () { resolve(null); };
+    });
+    return dbPromise;
+  }
+  function photoTx(mode, work) {
+    return photoDb().then(function (db) {
+      if (!db) return null;
+      return new Promise(function (resolve) {
+        var tx, req;
+        try { tx = db.transaction("photos", mode); req = work(tx.objectStore("photos")); }
+        catch (e) { resolve(null); return; }
+        tx.oncomplete = function () { resolve(req.result === undefined ? true : req.result); };
+        tx.onerror = tx.onabort = function () { resolve(null); };
+      });
+    });
+  }
+  function keepPhotos(key, files) {
+    var rows = files.map(function (f) {
+      return { field: f[0], blob: f[1], name: f[1].name, type: f[1].type };
+    });
+    return photoTx("readwrite", function (s) { return s.put(rows, key); });
+  }
+  function storedPhotos(key) {
+    return photoTx("readonly", function (s) { return s.get(key); }).then(function (rows) {
+      return (Array.isArray(rows) ? rows : []).map(function (r) {
+        return [r.field, new File([r.blob], r.name, { type: r.type })];
+      });
+    });
+  }
+  function dropPhotos(key) { return photoTx("readwrite", function (s) { return s.delete(key); }); }
+
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
   }
@@ -48,7 +92,10 @@
     render();
   }
   function put(item) { save(load().filter(function (i) { return i.key !== item.key; }).concat([item])); }
-  function drop(key) { save(load().filter(function (i) { return i.key !== key; })); }
+  function drop(key) {
+    save(load().filter(function (i) { return i.key !== key; }));
+    dropPhotos(key);
+  }
 
   function liveForm(key) {
     var input = document.querySelector("form[data-duty-form] input[name=key][value='" + key + "']");
@@ -144,7 +191,11 @@
       }
       if (form) {
         showErrors(form, {});
-        if (form.dataset.dutyDone) { window.location.assign(form.dataset.dutyDone); return; }
+        if (form.dataset.dutyDone) {
+          // data-duty-done="saved": go to the saved record's own page.
+          var to = form.dataset.dutyDone === "saved" ? result.data.url : form.dataset.dutyDone;
+          if (to) { window.location.assign(to); return; }
+        }
         form.reset();
         form.querySelector("input[name=key]").value = newKey();
       }
@@ -154,7 +205,7 @@
       if (form) showErrors(form, result.data.errors);
     } else {
       last = { state: (result.status === 403 || result.status === 401 || result.status === 302) ? "login" : "waiting" };
-      if (!form && item.hasPhoto && !item.photoLost) { item.photoLost = true; put(item); }
+      if (!form && item.hasPhoto && !item.photoKept && !item.photoLost) { item.photoLost = true; put(item); }
     }
     render();
   }
@@ -164,7 +215,13 @@
     inFlight[item.key] = true;
     var form = liveForm(item.key);
     var files = form ? fieldsOf(form).files : [];
-    return post(item, item.photoLost ? [] : files).then(function (result) {
+    // The page was left (or drawn again, without its file input filled): the photos wait in
+    // IndexedDB.
+    var photos = files.length || !item.hasPhoto || item.photoLost
+      ? Promise.resolve(files) : storedPhotos(item.key);
+    return photos.then(function (found) {
+      return post(item, found);
+    }).then(function (result) {
       delete inFlight[item.key];
       settle(item, result);
     });
@@ -205,7 +262,11 @@
     }
     last = { state: "waiting" };
     render();
-    sendItem(item);
+    if (!item.hasPhoto) { sendItem(item); return; }
+    keepPhotos(item.key, parts.files).then(function (kept) {
+      if (kept) { item.photoKept = true; put(item); }
+      sendItem(item);
+    });
   });
 
   // A page drawn with a submission still waiting: show it in its form again.

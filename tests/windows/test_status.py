@@ -186,3 +186,46 @@ def test_the_month_table_shows_minutes_per_window(admin, supervisor_user, window
     assert response.status_code == 200
     row = body.split(f'id="minutes-{window.number}"')[1].split("</tr>")[0]
     assert ">90<" in row and ">10<" in row
+
+
+def test_the_boards_cached_grid_shows_a_new_sign_at_the_next_poll(
+    anonymous, supervisor_user, window
+):
+    status.window_sign_set(actor=supervisor_user, window=window, sign="open")
+    before = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true").content.decode()
+
+    status.window_sign_set(actor=supervisor_user, window=window, sign="fault", note="断网")
+    after = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true").content.decode()
+
+    assert tr("Network fault, service paused") not in before
+    assert tr("Network fault, service paused") in after
+
+
+def test_the_boards_cached_grid_shows_a_renamed_window_at_the_next_poll(
+    anonymous, admin_user, window
+):
+    from hall.audit import audit_record
+    from hall.models import AuditEntry
+
+    anonymous.get(reverse("window_board"))
+    window.name = "不动产登记"
+    window.save()
+    audit_record(
+        actor=admin_user,
+        instance=window,
+        action=AuditEntry.Action.UPDATE,
+        changes={"name": ["企业登记", "不动产登记"]},
+    )
+
+    assert "不动产登记" in anonymous.get(reverse("window_board")).content.decode()
+
+
+def test_the_board_tells_the_time_of_each_answer_though_its_grid_is_cached(anonymous, window):
+    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, 5, tzinfo=SHANGHAI)):
+        first = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+    with time_machine.travel(datetime.datetime(2026, 4, 15, 10, 0, 9, tzinfo=SHANGHAI)):
+        second = anonymous.get(reverse("window_board"), HTTP_HX_REQUEST="true")
+
+    assert "10:00:05" in first.content.decode() and "10:00:09" in second.content.decode()
+    assert "[[board-clock]]" not in second.content.decode()
+    assert "HX-Request" in second["Vary"]
