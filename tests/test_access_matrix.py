@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResult, ScoreEntry
 from appraisal.services import score_entry_add
-from complaints.models import RatingReason
 from complaints.cases import case_open
-from complaints.models import Rating
+from complaints.models import Rating, RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import CalendarDay, Document, DutyLogEntry, DutyShift
