@@ -270,8 +270,8 @@ def rating_rule(rating: Rating) -> tuple[Rule | None, str]:
         found = [r for r in found if r.code == code]
     if not found:
         return None, _(
-            "No deduction rule of the category “public rating” for a %(subject)s is in force "
-            "on %(day)s: no deduction was proposed."
+            "No deduction rule (category “public rating”, subject: %(subject)s) is in force on "
+            "%(day)s: no deduction was proposed."
         ) % {"subject": Rule.Subject(subject).label, "day": f"{day:%Y-%m-%d}"}
     return min(found, key=lambda r: r.code), ""
 

@@ -230,7 +230,7 @@ def _work(rng: random.Random, case: BadRatingCase, plan: str, admin) -> None:
     if plan == "visit":
         return
     now = timezone.now()
-    visited = min(_at(rating.created_at, rng.randint(2, 30)), now)
+    visited = min(_at(rating.created_at, rng.choice((1, 2, 3, 20, 22, 24, 26))), now)
     real = cases.is_real_name(rating)
     cases.visit_record(
         author=admin,
@@ -287,9 +287,81 @@ def seed_cases(*, rng_seed: int = 2026, today: datetime.date | None = None) -> C
     }
     created["bad-rating cases"] += _bulk_old(rng, old, admin, staff_users)
     # Their notices would only tell the staff of cases long ended: none for the old ones.
+    own = _demo_login_rating(rng, today)
     for i, rating in enumerate(recent):
         case = cases.case_open(rating=rating)
         _work(rng, case, PLAN[i % len(PLAN)], admin)
         created["bad-rating cases"] += 1
+    if own is not None:  # the demo staff login's own case, visited and waiting for handling
+        _work(rng, cases.case_open(rating=own), "pending", admin)
+        created["bad-rating cases"] += 1
     cases.cases_mark_overdue(today)
+    _date_steps(rng, [r.pk for r in recent] + ([own.pk] if own else []))
     return created
+
+
+def _demo_login_rating(rng: random.Random, today: datetime.date) -> Rating | None:
+    """A recent bad rating naming the demo staff login (S0001), so that its phone page shows
+    a case it may ask to have reviewed."""
+    from hall.demo_data import DEMO_STAFF_NO
+    from hall.workcalendar import add_working_days
+    from staff.models import StaffMember
+
+    member = StaffMember.objects.filter(employee_no=DEMO_STAFF_NO).select_related("window").first()
+    if member is None or member.window is None:
+        return None
+    day = add_working_days(today, -2)
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 25)))
+    rating = Rating.objects.create(
+        window=member.window,
+        staff=member,
+        department_id=member.window.department_id,
+        level="dissatisfied",
+        comment="等了四十分钟才轮到我，窗口中间有人离开很久。",
+        name="吴",
+        phone="13996001234",
+        channel=Rating.Channel.QR,
+        created_at=at,
+    )
+    from complaints.models import RatingReason
+
+    rating.reasons.set(RatingReason.objects.filter(code="D01"))
+    return rating
+
+
+def _date_steps(rng: random.Random, rating_ids: list[int]) -> None:
+    """The services stamp their steps with the time of the seed: spread the recent cases'
+    steps over the days after each rating as they would have happened (overdue marks on the
+    night after the deadline)."""
+    now = timezone.now()
+    steps = list(
+        BadRatingCaseStep.objects.filter(case__rating_id__in=rating_ids)
+        .select_related("case__rating")
+        .order_by("case_id", "id")
+    )
+    visits = dict(
+        ReturnVisit.objects.filter(case__rating_id__in=rating_ids)
+        .order_by("id")
+        .values_list("case_id", "visited_at")
+    )
+    clock: dict[int, datetime.datetime] = {}
+    touched: dict[int, BadRatingCase] = {}
+    for step in steps:
+        case = touched.setdefault(step.case_id, step.case)
+        if step.action == Action.OPENED:
+            at = case.rating.created_at
+        elif step.action == Action.OVERDUE:
+            night = case.deadline + datetime.timedelta(days=1)
+            at = timezone.make_aware(datetime.datetime.combine(night, datetime.time(0, 10)))
+        elif step.action in (Action.VISIT, Action.PROPOSED) and case.pk in visits:
+            at = visits[case.pk]
+        else:
+            at = clock[case.pk] + datetime.timedelta(hours=rng.choice((2, 3, 5, 20, 26)))
+        step.at = min(max(at, clock.get(case.pk, at)), now)
+        clock[case.pk] = step.at
+        if step.action == Action.REVIEW_ASKED:
+            case.review_asked_at = step.at
+        if case.closed_at is not None:
+            case.closed_at = step.at  # the last step closed it
+    BadRatingCaseStep.objects.bulk_update(steps, ["at"], batch_size=500)
+    BadRatingCase.objects.bulk_update(touched.values(), ["review_asked_at", "closed_at"])
