@@ -63,8 +63,8 @@ NOTE_MAX = 2000
 # Notice kinds (hall.notices reads their text from ``case_notice_text``).
 NOTICE_OPENED = "bad_rating_opened"
 NOTICE_ENDED = "bad_rating_ended"
-NOTICE_REVIEW_REJECTED = "bad_rating_review_no"
-NOTICE_REVIEW_ASKED = "bad_rating_review_ask"
+NOTICE_REVIEW_REJECTED = "bad_rating_upheld"  # the review was rejected
+NOTICE_REVIEW_ASKED = "bad_rating_review"
 NOTICE_OVERDUE = "bad_rating_overdue"
 NOTICE_KINDS = (
     NOTICE_OPENED,

@@ -350,6 +350,11 @@ def test_the_daily_task_marks_overdue_once_and_tells_the_hall_office(case, admin
     assert Notice.objects.filter(kind=cases.NOTICE_OVERDUE).count() == 1
 
 
+def test_notice_kinds_fit_the_notice_field():
+    limit = Notice._meta.get_field("kind").max_length
+    assert all(len(kind) <= limit for kind in cases.NOTICE_KINDS)
+
+
 def test_the_overdue_task_is_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "complaints.tasks.cases_mark_overdue" in tasks
