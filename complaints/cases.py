@@ -460,7 +460,7 @@ def case_extend(*, author, case: BadRatingCase, days: int, reason: str) -> BadRa
     if case.extension_days is not None:
         message = _("The deadline was extended once already: there is no second extension.")
         raise ValidationError({"__all__": [message]})
-    if case.state in OPEN_STATES and today > case.deadline:
+    if case.state == State.OVERDUE or (case.state in OPEN_STATES and today > case.deadline):
         raise ValidationError(
             {
                 "__all__": [

@@ -142,6 +142,12 @@ def test_an_extension_must_be_asked_before_the_deadline(case, admin_user):
     assert refresh(case).extension_days is None
 
 
+def test_an_overdue_case_cannot_be_extended(case, admin_user):
+    cases.cases_mark_overdue(case.deadline + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="must be asked before it"):
+        cases.case_extend(author=admin_user, case=case, days=5, reason="补申请")
+
+
 def test_an_extension_on_the_deadline_day_is_allowed(case, admin_user):
     BadRatingCase.objects.filter(pk=case.pk).update(deadline=timezone.localdate())
     cases.case_extend(author=admin_user, case=case, days=3, reason="当天申请")

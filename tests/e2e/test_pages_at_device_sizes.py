@@ -41,7 +41,6 @@ JOURNEYS = [
             "/ratings/reasons/",
             "/ratings/cases/",
             "/ratings/cases/?state=overdue",
-            "/ratings/cases/1/",
             "/service-guides/",
             "/duty/roster/",
             "/duty/shifts/",
