@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
@@ -18,8 +19,10 @@ from django.utils import timezone
 from appraisal import rulebooks, scoring
 from appraisal.charts import points_range
 from appraisal.models import (
+    AnnualAppraisal,
     Appeal,
     AppraisalMonth,
+    AppraisalYear,
     Award,
     MonthlyResult,
     Rule,
@@ -549,3 +552,60 @@ def rule_book_page(book: RuleBook, today: datetime.date) -> dict:
         "bands": list(book.bonus_bands.all()),
         "lock_reason": rulebooks.lock_reason(book) if row.locked else None,
     }
+
+
+# --- the staff page's freshness --------------------------------------------------------------
+
+
+def _my_scores_sql() -> str:
+    from hall.models import AuditEntry
+
+    t = {
+        m.__name__: connection.ops.quote_name(m._meta.db_table)
+        for m in (StaffMember, ScoreEntry, MonthlyResult, AppraisalMonth, Appeal, AuditEntry)
+    }
+    t["AnnualAppraisal"] = connection.ops.quote_name(AnnualAppraisal._meta.db_table)
+    t["AppraisalYear"] = connection.ops.quote_name(AppraisalYear._meta.db_table)
+    mr = f"FROM {t['MonthlyResult']} WHERE staff_id = s.id"
+    return (
+        "SELECT s.id, "
+        # The ledger is insert-only (a correction is a new, reversing entry of the same
+        # member): its newest id changes with every line the page could show.
+        f"(SELECT MAX(id) FROM {t['ScoreEntry']} WHERE staff_id = s.id), "
+        # Results are rewritten by a close or a recompute after an upheld appeal: any change
+        # of a figure the page shows moves one of these.
+        f"(SELECT COUNT(*) {mr}), (SELECT MAX(id) {mr}), (SELECT SUM(total) {mr}), "
+        f"(SELECT SUM(rank_hall) {mr}), (SELECT SUM(rank_department) {mr}), "
+        f"(SELECT SUM(bonus) {mr}), (SELECT SUM(CASE WHEN is_star THEN 1 ELSE 0 END) {mr}), "
+        # A month's status (which results a member may see) moves forward with a timestamp.
+        f"(SELECT COUNT(*) FROM {t['AppraisalMonth']}), "
+        f"(SELECT MAX(closed_at) FROM {t['AppraisalMonth']}), "
+        f"(SELECT MAX(published_at) FROM {t['AppraisalMonth']}), "
+        f"(SELECT MAX(final_at) FROM {t['AppraisalMonth']}), "
+        f"(SELECT MAX(id) FROM {t['Appeal']} WHERE staff_id = s.id), "
+        f"(SELECT MAX(decided_at) FROM {t['Appeal']} WHERE staff_id = s.id), "
+        # The year's compute and lock stamp the year (and are audited, as are rule, staff and
+        # user edits: the newest audit line covers a renamed rule, member or author).
+        f"(SELECT MAX(computed_at) FROM {t['AppraisalYear']}), "
+        f"(SELECT MAX(locked_at) FROM {t['AppraisalYear']}), "
+        f"(SELECT COUNT(*) FROM {t['AnnualAppraisal']} WHERE staff_id = s.id), "
+        f"(SELECT MAX(id) FROM {t['AuditEntry']}) "
+        f"FROM {t['StaffMember']} s WHERE s.user_id = %s"
+    )
+
+
+def my_scores_version(user) -> tuple[int, tuple] | None:
+    """The login's staff id and a fingerprint of everything its "My scores" page shows, read
+    in one small query; None when the login has no staff record.
+
+    The page's body is cached under this fingerprint (with the day, the month asked for and
+    the language): when any of it changes, so does the fingerprint, and the body is built
+    again. tests/appraisal/test_my_scores_cache.py changes each thing the page shows after a
+    first visit and checks the next visit shows it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_my_scores_sql(), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], tuple(str(v) for v in row[1:])

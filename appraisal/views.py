@@ -10,16 +10,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -28,6 +31,7 @@ from appraisal import annual, charts, selectors, services, tasks
 from appraisal.charts import plain, signed
 from appraisal.forms import AppealDecisionForm, AppealForm, ScoreEntryForm
 from appraisal.models import Appeal, AppraisalMonth, Award, MonthlyResult, ScoreEntry
+from hall.cache import fragment_key
 from hall.notices import notices_context
 from hall.queue import enqueue
 from hall.roles import (
@@ -550,35 +554,55 @@ def banner_history(request: HttpRequest) -> HttpResponse:
 
 @role_required(WINDOW_STAFF)
 def my_scores(request: HttpRequest) -> HttpResponse:
-    member = selectors.staff_for_user(request.user)
+    """The member's phone page. Its body (all but the notices) is cached in this process under
+    a fingerprint of what it shows (``selectors.my_scores_version``): one small query on a
+    repeat visit instead of building the month, the results, the chart and the annual rows."""
+    version = selectors.my_scores_version(request.user)
+    if version is None:
+        raise Http404("no staff record for this login")
     today = timezone.localdate()
     current = today.replace(day=1)
     chosen = selectors.parse_month(request.GET.get("month")) or current
     chosen = min(chosen, current)
+    staff_id, fingerprint = version
+    key = fragment_key("my-scores", staff_id, chosen, today, get_language(), fingerprint)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "appraisal/_my_scores_body.html", _my_scores_context(request.user, current, chosen)
+        )
+        cache.set(key, body, MY_SCORES_CACHE_SECONDS)
+    return render(
+        request,
+        "appraisal/my_scores.html",
+        {"body": mark_safe(body), **notices_context(request.user)},  # noqa: S308 — rendered
+    )
+
+
+MY_SCORES_CACHE_SECONDS = 600
+
+
+def _my_scores_context(user, current, chosen) -> dict:
+    member = selectors.staff_for_user(user)
     results = selectors.staff_published_results(member)  # newest first, at most 12
     result_of = {r.month.month: r for r in results}
     trend = [(r.month.month, r.total) for r in reversed(results)]
     entries = selectors.staff_entries(member, chosen)
-    return render(
-        request,
-        "appraisal/my_scores.html",
-        {
-            "member": member,
-            "current": current,
-            "chosen": chosen,
-            "so_far": selectors.staff_month_so_far(
-                member, current, entries if chosen == current else None
-            ),
-            "entries": entries,
-            "entry_items": charts.my_entry_items(entries),
-            "chosen_result": result_of.get(chosen),
-            "results": results,
-            "month_items": charts.my_month_items(results),
-            "chart": charts.trend_svg(trend, title=_("My monthly totals")),
-            **notices_context(request.user),
-            "annual": annual.staff_annual(member),
-        },
-    )
+    return {
+        "member": member,
+        "current": current,
+        "chosen": chosen,
+        "so_far": selectors.staff_month_so_far(
+            member, current, entries if chosen == current else None
+        ),
+        "entries": entries,
+        "entry_items": charts.my_entry_items(entries),
+        "chosen_result": result_of.get(chosen),
+        "results": results,
+        "month_items": charts.my_month_items(results),
+        "chart": charts.trend_svg(trend, title=_("My monthly totals")),
+        "annual": annual.staff_annual(member),
+    }
 
 
 @role_required(WINDOW_STAFF)

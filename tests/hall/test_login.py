@@ -153,3 +153,33 @@ def test_the_supervisor_home_shows_a_tile_per_active_window_with_who_sits_there(
     assert '<span class="number">B01</span>' in html
     assert '<span class="number">C09</span>' not in html
     assert "张晓梅" in html and "刘建国" in html
+
+
+# --- the session's user: one query for the row and the roles -----------------------------
+
+
+def test_the_session_user_carries_every_role_and_a_role_change_shows_on_the_next_page(
+    supervisor, supervisor_user
+):
+    from django.contrib.auth.models import Group
+
+    from hall.backends import HallBackend
+
+    assert supervisor.get(reverse("department_list")).status_code == 403
+    supervisor_user.groups.add(Group.objects.get_or_create(name="hall_admin")[0])
+    user = HallBackend().get_user(str(supervisor_user.pk))
+    assert user == supervisor_user and user._hall_roles == {"hall_admin", "duty_supervisor"}
+    assert supervisor.get(reverse("department_list")).status_code == 200
+    supervisor_user.groups.remove(Group.objects.get(name="hall_admin"))
+    assert supervisor.get(reverse("department_list")).status_code == 403
+
+
+def test_a_deactivated_login_is_no_longer_a_session_user(admin, admin_user):
+    from hall.backends import HallBackend
+
+    assert HallBackend().get_user(admin_user.pk) is not None
+    admin_user.is_active = False
+    admin_user.save()
+    assert HallBackend().get_user(admin_user.pk) is None
+    assert HallBackend().get_user("not-a-number") is None
+    assert admin.get(reverse("department_list")).status_code == 302  # sent to log in
