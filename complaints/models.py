@@ -6,6 +6,9 @@ The complaints desk and bad-rating rectification (差评整改) arrive in later 
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +139,9 @@ class Rating(models.Model):
     device_hash = models.CharField(max_length=64, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+    # False once the hall office judged the rating invalid (无效差评): it then stays on record
+    # but drops out of the satisfaction figures.
+    counted = models.BooleanField(_("counted in the figures"), default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -172,3 +178,193 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "****" + phone[-4:]
+
+
+# --- bad-rating rectification (差评整改) ----------------------------------------------------
+
+
+def case_file_path(instance, filename: str) -> str:
+    """A random name: a review file is served only through a permission-checked view."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"bad-rating-cases/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class CaseState(models.TextChoices):
+    VISIT = "visit", _("Return visit (回访核实)")
+    PENDING = "pending", _("To rectify (待整改)")
+    INVALID_REVIEW = "invalid_review", _("Invalid-rating review (无效差评审核)")
+    RECTIFYING = "rectifying", _("Rectifying (整改中)")
+    DONE = "done", _("Rectified (整改完成)")
+    UNABLE_REVIEW = "unable_review", _("Cannot-rectify review (无法整改审核)")
+    UNABLE = "unable", _("Cannot be rectified (无法整改)")
+    OVERDUE = "overdue", _("Overdue (整改超期)")
+    INVALID = "invalid", _("Invalid rating (无效差评)")
+
+
+class CaseHandling(models.TextChoices):
+    AT_ONCE = "at_once", _("Fixed at once (立行立改)")
+    BY_DEADLINE = "by_deadline", _("Rectify by a deadline (限期整改)")
+    EXPLAIN = "explain", _("Explained to the citizen (解释说明)")
+
+
+class BadRatingCase(models.Model):
+    """The rectification of one bad rating (差评整改), opened with the rating.
+
+    Return visit (回访核实) first, then a handling: fixed at once, rectified by a deadline, or
+    explained. The staff member the rating names may ask for review as invalid; the hall
+    office decides. The moves between states are ``complaints.cases``'s; every one is a
+    ``BadRatingCaseStep``.
+    """
+
+    State = CaseState
+    Handling = CaseHandling
+
+    class ReviewGround(models.TextChoices):
+        MALICIOUS = "malicious", _("Malicious rating")
+        MISTAKEN = "mistaken", _("Mistaken rating (wrong window, wrong person, wrong button)")
+
+    rating = models.OneToOneField(
+        Rating, on_delete=models.PROTECT, related_name="case", verbose_name=_("rating")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.VISIT)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    deadline = models.DateField(_("deadline"))
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    handling = models.CharField(_("handling"), max_length=12, choices=Handling.choices, blank=True)
+    handling_note = models.TextField(_("handling note"), blank=True)
+    verified = models.BooleanField(_("verified by a return visit"), default=False)
+    proposal = models.OneToOneField(
+        "appraisal.EntryProposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed deduction"),
+    )
+    proposal_problem = models.CharField(
+        _("why no deduction was proposed"), max_length=300, blank=True
+    )
+    review_ground = models.CharField(
+        _("ground"), max_length=10, choices=ReviewGround.choices, blank=True
+    )
+    review_reason = models.TextField(_("reason for the review"), blank=True)
+    review_file = models.FileField(_("supporting file"), upload_to=case_file_path, blank=True)
+    review_asked_at = models.DateTimeField(null=True, blank=True)
+    resume_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("bad-rating case")
+        verbose_name_plural = _("bad-rating cases")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=CaseState.values), name="bad_rating_case_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(handling__in=[*CaseHandling.values, ""]),
+                name="bad_rating_case_handling_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="bad_rating_case_state"),
+            models.Index(fields=["opened_at"], name="bad_rating_case_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_state_display()}"
+
+    @property
+    def number(self) -> str:
+        return f"CP{self.opened_at:%Y%m}-{self.pk:05d}"
+
+
+class VisitMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    SMS = "sms", _("Text message")
+    RECORDS = "records", _("Records and video checked (no contact left)")
+
+
+class VisitOutcome(models.TextChoices):
+    VERIFIED = "verified", _("Verified: the rating is borne out (属实)")
+    NOT_BORNE_OUT = "not_borne_out", _("Not borne out by the facts")
+    UNREACHABLE = "unreachable", _("Could not reach the citizen")
+    WITHDRAWN = "withdrawn", _("The citizen withdrew the bad rating")
+
+
+class ReturnVisit(models.Model):
+    """A return visit to the citizen (回访): when, by whom, how, what they said, the outcome."""
+
+    Method = VisitMethod
+    Outcome = VisitOutcome
+
+    case = models.ForeignKey(BadRatingCase, on_delete=models.CASCADE, related_name="visits")
+    visited_at = models.DateTimeField(_("visited at"))
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visited by"),
+    )
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    citizen_said = models.TextField(_("what the citizen said"), max_length=2000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visited_at", "id"]
+        verbose_name = _("return visit")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=VisitMethod.values), name="return_visit_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=VisitOutcome.values), name="return_visit_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_at:%Y-%m-%d} {self.get_method_display()}"
+
+
+class BadRatingCaseStep(models.Model):
+    """One step of a case's history, with its author (none: the daily overdue check)."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        VISIT = "visit", _("Return visit recorded")
+        HANDLED = "handled", _("Handling decided")
+        EXTENDED = "extended", _("Deadline extended")
+        COMPLETED = "completed", _("Rectification completed")
+        UNABLE_ASKED = "unable_asked", _("Asked to close as cannot be rectified")
+        UNABLE_ACCEPTED = "unable_accepted", _("Accepted: cannot be rectified")
+        UNABLE_REJECTED = "unable_rejected", _("Refused: must still be rectified")
+        REVIEW_ASKED = "review_asked", _("Review as invalid asked")
+        REVIEW_INVALID = "review_invalid", _("Judged invalid")
+        REVIEW_REJECTED = "review_rejected", _("Review rejected: the rating stands")
+        OVERDUE = "overdue", _("Deadline passed")
+        PROPOSED = "proposed", _("Deduction proposed")
+
+    case = models.ForeignKey(BadRatingCase, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20, choices=BadRatingCase.State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=BadRatingCase.State.choices)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case step")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from complaints.cases import case_open
 from complaints.models import (
     COMMENT_MAX,
     Level,
@@ -297,4 +298,5 @@ def rating_submit(
         ) from None
     if reasons:
         rating.reasons.set(reasons)
+    case_open(rating=rating)  # a bad rating opens its rectification case (差评整改)
     return rating

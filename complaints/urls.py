@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from complaints import views
+from complaints import views, views_cases
 
 urlpatterns = [
     path("rate/<slug:code>/", views.rate, name="rating_form"),
@@ -16,4 +16,18 @@ urlpatterns = [
     path("ratings/cards/<int:pk>/kiosk/", views.kiosk_pair, name="rating_kiosk_pair"),
     path("ratings/my/", views.my_ratings, name="rating_my"),
     path("ratings/reasons/", include(views.reasons.urls())),
+    # Bad-rating rectification (差评整改).
+    path("ratings/cases/", views_cases.case_list, name="bad_rating_case_list"),
+    path("ratings/cases/<int:pk>/", views_cases.case_detail, name="bad_rating_case"),
+    path(
+        "ratings/cases/<int:pk>/<slug:action>/",
+        views_cases.case_step,
+        name="bad_rating_case_step",
+    ),
+    path(
+        "ratings/cases/<int:pk>/review/ask/",
+        views_cases.case_review,
+        name="bad_rating_case_review",
+    ),
+    path("ratings/cases/<int:pk>/review/file/", views_cases.case_file, name="bad_rating_case_file"),
 ]

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from appraisal.selectors import parse_month, staff_for_user
 from complaints import ratings, selectors
 from complaints.forms import RatingForm, RatingReasonForm
-from complaints.models import Level, RatingReason
+from complaints.models import BadRatingCase, Level, RatingReason
 from hall.catalogue import Catalogue, Column, Filter
 from hall.roles import WINDOW_STAFF, admin_required, role_required
 from windows.models import Window
@@ -365,6 +365,12 @@ def rating_stats_export(request: HttpRequest) -> HttpResponse:
 def my_ratings(request: HttpRequest) -> HttpResponse:
     member = staff_for_user(request.user)
     page = Paginator(selectors.staff_ratings(member), 30).get_page(request.GET.get("page"))
+    cases_by_rating = {  # each bad rating's rectification case, one query for the page
+        c.rating_id: c
+        for c in BadRatingCase.objects.filter(rating__in=[r.pk for r in page.object_list])
+    }
+    for r in page.object_list:
+        r.rectification = cases_by_rating.get(r.pk)
     return render(
         request,
         "complaints/my_ratings.html",

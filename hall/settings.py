@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hall.tasks.calendar_sync_pending",
         "schedule": timedelta(minutes=10),
     },
+    # Mark bad-rating cases past their deadline overdue (整改超期) and tell the hall office.
+    "bad-rating-cases-overdue": {
+        "task": "complaints.tasks.cases_mark_overdue",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
 
 # The hall's configurable numbers (REFERENCES.md defaults).
@@ -256,6 +261,14 @@ HALL_RATING_SATISFACTION_WEIGHTS = {
 }
 HALL_RATING_TALK_BOTTOM = env_int("HALL_RATING_TALK_BOTTOM", 2)  # bottom N two months → 约谈
 HALL_RATING_RANK_MIN = env_int("HALL_RATING_RANK_MIN", 5)  # ratings a window needs to be ranked
+# Bad-rating rectification (差评整改): the deadline counts from the rating's day, in calendar
+# days or ("working") in working days of the work calendar; one extension at most, capped.
+HALL_BAD_RATING_DEADLINE_DAYS = env_int("HALL_BAD_RATING_DEADLINE_DAYS", 15)
+HALL_BAD_RATING_DEADLINE_UNIT = env_str("HALL_BAD_RATING_DEADLINE_UNIT", "calendar")
+HALL_BAD_RATING_EXTENSION_MAX_DAYS = env_int("HALL_BAD_RATING_EXTENSION_MAX_DAYS", 15)
+# The rule a verified bad rating is proposed under; empty → the first deduction rule of the
+# "public rating" category in force for the subject (staff member, else window).
+HALL_BAD_RATING_RULE_CODE = env_str("HALL_BAD_RATING_RULE_CODE", "")
 # The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 

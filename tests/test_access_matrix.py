@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResult, ScoreEntry
 from appraisal.services import score_entry_add
-from complaints.models import RatingReason
+from complaints.cases import case_open
+from complaints.models import Rating, RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import (
@@ -159,6 +160,12 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "rating_reason_detail": ("rating_reason", ADMIN_ONLY),
     "rating_reason_edit": ("rating_reason", ADMIN_ONLY),
     "rating_reason_toggle": ("rating_reason", ADMIN_POST_ONLY),
+    # Bad-rating cases: the hall office; the staff member the rating names asks for review.
+    "bad_rating_case_list": (None, ADMIN_ONLY),
+    "bad_rating_case": ("bad_rating_case", ADMIN_ONLY),
+    "bad_rating_case_step": ("bad_rating_case_step", ADMIN_POST_ONLY),
+    "bad_rating_case_review": ("bad_rating_case", OWN_ENTRY),
+    "bad_rating_case_file": ("bad_rating_case", {**OWN_ENTRY, "admin": 200}),
     "appraisal_month_reports": ("month", ADMIN_ONLY),
     "appraisal_month_reports_render": ("month", ADMIN_POST_ONLY),
     # The staff persona was appraised in the published month; other_staff was not.
@@ -325,9 +332,21 @@ def url_objects(
     lost_photo = LostPropertyPhoto.objects.create(
         item=lost_item, photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n")
     )
+    bad = Rating.objects.create(
+        window=rating_window,
+        staff=staff_member,
+        department=rating_window.department,
+        level="dissatisfied",
+        channel="qr",
+    )
+    bad_case = case_open(rating=bad)
+    bad_case.review_file = SimpleUploadedFile("review.pdf", b"%PDF-1.4\n")
+    bad_case.save()
     return {
         "lost_item": {"pk": lost_item.pk},
         "lost_photo": {"pk": lost_item.pk, "photo_pk": lost_photo.pk},
+        "bad_rating_case": {"pk": bad_case.pk},
+        "bad_rating_case_step": {"pk": bad_case.pk, "action": "visit"},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},

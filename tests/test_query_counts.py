@@ -306,7 +306,8 @@ def test_my_ratings_query_count_does_not_grow_with_rows(staff, staff_member):
     few = _queries(staff, url)
     _ratings(20, staff_member.window, staff_member)
     many = _queries(staff, url)
-    assert few == many == 6  # user with roles, hall profile, staff member, count, page, reasons
+    assert few == many == 7  # user with roles, hall profile, staff member, count, page, reasons,
+    # cases
 
 
 def test_rating_reason_list_query_count_does_not_grow_with_rows(admin):
@@ -567,3 +568,41 @@ def test_the_boards_poll_runs_the_same_queries_for_3_and_30_windows(
         warm, _body = poll()
         counts.append((cold, warm))
     assert counts == [(4, 1), (4, 1)]
+
+
+# --- bad-rating cases ---------------------------------------------------------------------
+
+
+def _bad_cases(n: int, department) -> None:
+    from complaints.cases import case_open
+    from complaints.models import Rating
+
+    for i in range(n):
+        member = StaffMemberFactory(window=WindowFactory(department=department))
+        rating = Rating.objects.create(
+            window=member.window,
+            department=department,
+            staff=member,
+            level="very_dissatisfied" if i % 2 else "dissatisfied",
+            channel="qr",
+            name="张三" if i % 3 == 0 else "",
+            phone="13800138000" if i % 3 == 0 else "",
+        )
+        case = case_open(rating=rating)
+        if i % 2:  # half of them past the deadline
+            type(case).objects.filter(pk=case.pk).update(
+                deadline=timezone.localdate() - datetime.timedelta(days=1)
+            )
+
+
+@pytest.mark.parametrize("query", ["", "?state=overdue", "?state=open&month={month}"])
+def test_bad_rating_case_list_query_count_does_not_grow_with_rows(admin, department, query):
+    month = f"{timezone.localdate():%Y-%m}"
+    url = reverse("bad_rating_case_list") + query.format(month=month)
+    _bad_cases(2, department)
+    few = _queries(admin, url)
+    _bad_cases(18, department)
+    many = _queries(admin, url)
+    # user with roles, hall profile, count, rows (with window, department, staff),
+    # departments, windows
+    assert few == many == 6

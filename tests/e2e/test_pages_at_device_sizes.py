@@ -39,6 +39,8 @@ JOURNEYS = [
             "/appraisal/months/2026-10/reports/",
             "/ratings/stats/",
             "/ratings/reasons/",
+            "/ratings/cases/",
+            "/ratings/cases/?state=overdue",
             "/service-guides/",
             "/duty/roster/",
             "/duty/shifts/",

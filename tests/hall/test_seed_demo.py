@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from complaints.models import BAD_LEVELS, BadRatingCase, Rating
 from guides.models import ApprovalItem
 from hall.models import AuditEntry, CalendarDay, HallProfile
 from hall.roles import DEPARTMENT_LIAISON, DUTY_SUPERVISOR, HALL_ADMIN, WINDOW_STAFF
@@ -26,6 +27,7 @@ MODELS = [
     get_user_model(),
     AuditEntry,
     CalendarDay,
+    BadRatingCase,
 ]
 
 
@@ -58,6 +60,10 @@ def assert_everyone_sits_in_their_department():
 def test_second_run_changes_nothing():
     seed()
     first = counts()
+    # Bad-rating cases (差评整改): one per bad rating, in every state.
+    states = set(BadRatingCase.objects.values_list("state", flat=True))
+    assert states == set(BadRatingCase.State.values)
+    assert BadRatingCase.objects.count() == Rating.objects.filter(level__in=BAD_LEVELS).count()
     audit_ids = set(AuditEntry.objects.values_list("pk", flat=True))
 
     output = seed()

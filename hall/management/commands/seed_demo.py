@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from appraisal.demo import seed_appraisal
 from complaints.demo import seed_ratings
+from complaints.demo_cases import seed_cases
 from guides.demo import seed_guides
 from guides.models import ApprovalItem
 from hall import demo_data
@@ -463,6 +464,8 @@ class Command(BaseCommand):
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
             ratings = seed_ratings(rng_seed=2026)
+            for key, n in seed_cases(rng_seed=2026).items():
+                seeder.count(key, n)
             from hall.demo_duty import seed_duty
 
             for key, n in seed_duty(rng_seed=2026).items():
