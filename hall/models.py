@@ -158,6 +158,8 @@ class Notice(models.Model):
         SCORE_ENTRY = "score_entry", _("Entry recorded")
         ENTRY_REVERSED = "entry_reversed", _("Entry reversed")
         APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        COMPLAINT_REMINDER = "complaint_reminder", _("Complaint overdue: reminder")
+        COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint overdue: escalated")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"

@@ -38,6 +38,15 @@ def _notice_text(kind: str, p: dict) -> str:
         if p["upheld"]:
             return _("Your appeal against %(code)s of %(day)s was upheld: %(reason)s") % p
         return _("Your appeal against %(code)s of %(day)s was rejected: %(reason)s") % p
+    if kind == Kind.COMPLAINT_REMINDER:
+        return (
+            _("Reminder (催办): complaint %(number)s was due on %(deadline)s and has no reply.") % p
+        )
+    if kind == Kind.COMPLAINT_ESCALATED:
+        return (
+            _("Escalation (通报): complaint %(number)s, due on %(deadline)s, is still unanswered.")
+            % p
+        )
     raise KeyError(kind)
 
 
