@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -680,7 +681,7 @@ def complaints_overdue_run(today: datetime.date | None = None) -> tuple[int, int
                 if claimed != 1:
                     continue
                 params = {"number": complaint.number, "deadline": complaint.deadline.isoformat()}
-                url = f"/complaints/desk/{complaint.pk}/"
+                url = reverse("complaint_detail", args=[complaint.pk])
                 for user_id in admins:
                     notice_send(user_id=user_id, kind=kind, params=params, url=url)
                 ComplaintStep.objects.create(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResult, ScoreEntry
 from appraisal.services import score_entry_add
+from complaints.desk import Target, complaint_receive
 from complaints.models import RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
@@ -185,6 +186,20 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "duty_photo": ("duty_entry", ON_DUTY),
     "duty_inspection": (None, ON_DUTY),
     "duty_inspection_window": ("window", ON_DUTY),
+    # The complaints desk: the hall office's board; the supervisor's tablet form and the slip
+    # of a complaint they recorded (the persona's); the citizen's pages need no login.
+    "complaint_board": (None, ADMIN_ONLY),
+    "complaint_export": (None, ADMIN_ONLY),
+    "complaint_new": (None, ADMIN_ONLY),
+    "complaint_detail": ("complaint", ADMIN_ONLY),
+    "complaint_letter": ("complaint", ADMIN_POST_ONLY),
+    "complaint_act": ("complaint_act", ADMIN_POST_ONLY),
+    "complaint_desk": (None, ON_DUTY),
+    "complaint_slip": ("complaint", ON_DUTY),
+    "complaint_lodge": (None, EVERYONE),
+    "complaint_lodged": (None, EVERYONE),
+    "complaint_track": (None, EVERYONE),
+    "complaint_feedback": (None, dict.fromkeys(PERSONAS, 405)),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -297,7 +312,16 @@ def url_objects(
         follow_up=True,
         photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"),
     )
+    complaint = complaint_receive(
+        actor=supervisor_user,
+        complainant="王先生",
+        target=Target("window", window=rating_window),
+        facts="态度生硬",
+        channel="desk",
+    )
     return {
+        "complaint": {"pk": complaint.pk},
+        "complaint_act": {"pk": complaint.pk, "action": "accept"},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},

@@ -488,3 +488,31 @@ def test_duty_pages_run_the_same_queries_for_3_and_30_shifts(admin, name, params
     _shifts(27, 3)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+# --- the complaints desk -------------------------------------------------------------------
+
+
+def _complaints(n: int, window, actor) -> None:
+    from complaints.desk import Target, complaint_receive
+
+    for i in range(n):
+        complaint_receive(
+            actor=actor,
+            complainant="王先生",
+            contact="13800138000",
+            target=Target("window", window=window) if i % 2 else Target("hall"),
+            facts="态度生硬",
+            channel="desk",
+            received_at=timezone.now() - datetime.timedelta(days=i),
+        )
+
+
+def test_complaint_board_query_count_does_not_grow_with_rows(admin, admin_user, window):
+    url = reverse("complaint_board")
+    _complaints(2, window, admin_user)
+    few = _queries(admin, url)
+    _complaints(18, window, admin_user)
+    many = _queries(admin, url)
+    # user, roles, hall profile, count, page (with targets), departments for the filter
+    assert few == many == 6
