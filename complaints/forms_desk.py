@@ -135,7 +135,7 @@ class PublicComplaintForm(forms.Form):
 
 class TrackForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Case number"), max_length=40)
-    code = forms.CharField(label=gettext_lazy("Code"), max_length=40)
+    code = forms.CharField(label=gettext_lazy("Tracking code"), max_length=40)
 
 
 # --- the desk's steps ----------------------------------------------------------------------

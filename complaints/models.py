@@ -102,9 +102,9 @@ class Rating(models.Model):
     """One citizen's rating of one service at a window (一事一评)."""
 
     class Channel(models.TextChoices):
-        QR = "qr", _("QR code")
-        KIOSK = "kiosk", _("Kiosk at the window")
-        TOKEN = "token", _("Rating token")
+        QR = "qr", pgettext_lazy("complaint channel", "QR code")
+        KIOSK = "kiosk", pgettext_lazy("complaint channel", "Kiosk at the window")
+        TOKEN = "token", pgettext_lazy("complaint channel", "Rating token")
 
     window = models.ForeignKey(
         "windows.Window", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("window")
@@ -379,21 +379,21 @@ class ComplaintStep(models.Model):
     from which status to which, and what was said."""
 
     class Action(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
-        NOT_ACCEPTED = "not_accepted", _("Not accepted")
-        INVESTIGATING = "investigating", _("Investigation started")
-        HANDLED = "handled", _("Handled")
-        REPLIED = "replied", _("Replied")
-        CLOSED = "closed", _("Closed")
-        EXTENDED = "extended", _("Deadline extended")
-        PROPOSED = "proposed", _("Deduction proposed")
-        SATISFIED = "satisfied", _("Citizen satisfied")
-        UNSATISFIED = "unsatisfied", _("Citizen unsatisfied")
-        REOPENED = "reopened", _("Reopened")
-        REMINDED = "reminded", _("Reminder (催办)")
-        ESCALATED = "escalated", _("Escalated (通报)")
-        LETTER = "letter", _("Reply letter made")
+        RECEIVED = "received", pgettext_lazy("complaint step", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("complaint step", "Accepted")
+        NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint step", "Not accepted")
+        INVESTIGATING = "investigating", pgettext_lazy("complaint step", "Investigation started")
+        HANDLED = "handled", pgettext_lazy("complaint step", "Handled")
+        REPLIED = "replied", pgettext_lazy("complaint step", "Replied")
+        CLOSED = "closed", pgettext_lazy("complaint step", "Closed")
+        EXTENDED = "extended", pgettext_lazy("complaint step", "Deadline extended")
+        PROPOSED = "proposed", pgettext_lazy("complaint step", "Deduction proposed")
+        SATISFIED = "satisfied", pgettext_lazy("complaint step", "Citizen satisfied")
+        UNSATISFIED = "unsatisfied", pgettext_lazy("complaint step", "Citizen unsatisfied")
+        REOPENED = "reopened", pgettext_lazy("complaint step", "Reopened")
+        REMINDED = "reminded", pgettext_lazy("complaint step", "Reminder (催办)")
+        ESCALATED = "escalated", pgettext_lazy("complaint step", "Escalated (通报)")
+        LETTER = "letter", pgettext_lazy("complaint step", "Reply letter made")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("step"), max_length=15, choices=Action.choices)

@@ -463,6 +463,9 @@ class Command(BaseCommand):
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
             ratings = seed_ratings(rng_seed=2026)
+            from complaints.demo_desk import seed_complaints
+
+            seeder.count("complaints", seed_complaints(rng_seed=2026))
             from hall.demo_duty import seed_duty
 
             for key, n in seed_duty(rng_seed=2026).items():
