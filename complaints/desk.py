@@ -22,12 +22,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import FACTS_MAX, GROUNDS_MAX, NOTE_MAX, TEXT_MAX, Complaint, ComplaintStep
+from complaints.models import (
+    FACTS_MAX,
+    GROUNDS_MAX,
+    NOTE_MAX,
+    TEXT_MAX,
+    Complaint,
+    ComplaintStep,
+    ComplaintYear,
+)
 from hall.roles import HALL_ADMIN
 from hall.validators import validate_phone
 from hall.workcalendar import add_working_days
@@ -187,8 +194,13 @@ def _int(value) -> int | None:
 
 
 def _next_number(year: int) -> tuple[int, str]:
-    last = Complaint.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0
-    return last + 1, f"TS{year}-{last + 1:06d}"
+    """Take the year's next case number under a lock on its counter (call inside a
+    transaction: the lock is held until it commits)."""
+    ComplaintYear.objects.bulk_create([ComplaintYear(year=year)], ignore_conflicts=True)
+    counter = ComplaintYear.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"TS{year}-{counter.last:06d}"
 
 
 @transaction.atomic
@@ -247,45 +259,39 @@ def complaint_receive(
         department = target.window.department
     elif target.staff is not None:
         department = target.staff.department
-    for attempt in range(5):
-        seq, number = _next_number(year)
-        try:
-            with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    number=number,
-                    year=year,
-                    seq=seq,
-                    code=new_code(),
-                    complainant=complainant,
-                    contact=contact,
-                    target_kind=target.kind,
-                    window=target.window,
-                    staff=target.staff,
-                    department=target.department,
-                    concerns_department=department,
-                    facts=facts,
-                    grounds=grounds,
-                    channel=channel,
-                    hotline_no=hotline_no if channel == Channel.HOTLINE else "",
-                    form=form,
-                    complex=complex,
-                    received_at=at,
-                    deadline=deadline_for(
-                        received=timezone.localdate(at), form=form, complex=complex
-                    ),
-                    recorded_by=actor,
-                    key=key,
-                    ip_hash=ip_hash,
-                )
-        except IntegrityError:
-            if key is not None and Complaint.objects.filter(key=key).exists():
-                existing = Complaint.objects.get(key=key)
-                existing._created = False
-                return existing
-            if attempt == 4:
-                raise
-            continue  # another complaint took the number meanwhile: take the next one
-        break
+    seq, number = _next_number(year)
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                number=number,
+                year=year,
+                seq=seq,
+                code=new_code(),
+                complainant=complainant,
+                contact=contact,
+                target_kind=target.kind,
+                window=target.window,
+                staff=target.staff,
+                department=target.department,
+                concerns_department=department,
+                facts=facts,
+                grounds=grounds,
+                channel=channel,
+                hotline_no=hotline_no if channel == Channel.HOTLINE else "",
+                form=form,
+                complex=complex,
+                received_at=at,
+                deadline=deadline_for(received=timezone.localdate(at), form=form, complex=complex),
+                recorded_by=actor,
+                key=key,
+                ip_hash=ip_hash,
+            )
+    except IntegrityError:  # the same tablet submission, saved meanwhile by its retry
+        existing = Complaint.objects.filter(key=key).first() if key is not None else None
+        if existing is None:
+            raise
+        existing._created = False
+        return existing
     _step(complaint, A.RECEIVED, actor=actor, at=at, note=complaint.get_channel_display())
     complaint._created = True
     return complaint

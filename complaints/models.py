@@ -374,6 +374,17 @@ class Complaint(models.Model):
         return mask_phone(self.contact)
 
 
+class ComplaintYear(models.Model):
+    """The last case number given in a year: locked while the next is taken, so desks
+    recording at the same moment get consecutive numbers, none twice."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
 class ComplaintStep(models.Model):
     """One thing that happened to a complaint: who (none: the citizen or the system), when,
     from which status to which, and what was said."""

@@ -26,7 +26,8 @@ def _fits(page) -> bool:
 
 def _small_targets(page) -> list[str]:
     return page.evaluate(
-        """[...document.querySelectorAll('main .btn, main select, main input:not([type=hidden]), main textarea')]
+        """[...document.querySelectorAll(
+            'main .btn, main select, main input:not([type=hidden]), main textarea')]
         .filter(el => el.offsetParent && !el.classList.contains('btn-check'))
         .filter(el => el.getBoundingClientRect().height < 44)
         .map(el => el.outerHTML.slice(0, 80))"""
