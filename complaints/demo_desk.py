@@ -98,6 +98,9 @@ def seed_complaints(*, rng_seed: int = 2026, today: datetime.date | None = None)
     made = 0
     plan = PLAN[:]
     rng.shuffle(plan)
+    # The demo's staff login (S0001) has one complaint about them, so its page shows one.
+    demo_staff = StaffMember.objects.filter(employee_no="S0001", active=True).first()
+    about_demo_staff = plan.index("closed")
     for i, state in enumerate(plan):
         if state in ("received", "accepted", "investigating", "handled"):
             back = rng.randint(0, 1)
@@ -127,6 +130,8 @@ def seed_complaints(*, rng_seed: int = 2026, today: datetime.date | None = None)
             target = desk.Target("department", department=rng.choice(departments))
         else:
             target = desk.Target("hall")
+        if i == about_demo_staff and demo_staff is not None:
+            target = desk.Target("staff", staff=demo_staff)
         facts, grounds = FACTS[i % len(FACTS)]
         name = rng.choice(demo_data.SURNAMES) + rng.choice(("先生", "女士"))
         phone = rng.choice(demo_data.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"

@@ -27,6 +27,7 @@ urlpatterns += [
     path("complaints/desk/<int:pk>/", views_desk.complaint_detail, name="complaint_detail"),
     path("complaints/desk/<int:pk>/letter/", views_desk.complaint_letter, name="complaint_letter"),
     path("complaints/desk/<int:pk>/<slug:action>/", views_desk.complaint_act, name="complaint_act"),
+    path("complaints/my/", views_desk.complaint_my, name="complaint_my"),
     path("duty/complaint/", views_desk.complaint_desk, name="complaint_desk"),
     path("duty/complaint/<int:pk>/", views_desk.complaint_slip, name="complaint_slip"),
     path("complain/", views_desk.complaint_lodge, name="complaint_lodge"),

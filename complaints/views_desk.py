@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +40,14 @@ from complaints.models import Complaint, ComplaintStep
 from complaints.ratings import fingerprint
 from complaints.views import XLSX, client_ip
 from hall import selectors as hall_selectors
-from hall.roles import DUTY_SUPERVISOR, HALL_ADMIN, admin_required, has_role, role_required
+from hall.roles import (
+    DUTY_SUPERVISOR,
+    HALL_ADMIN,
+    WINDOW_STAFF,
+    admin_required,
+    has_role,
+    role_required,
+)
 from windows.models import Department
 
 S = Complaint.Status
@@ -318,6 +325,30 @@ def complaint_letter(request: HttpRequest, pk: int) -> HttpResponse:
         letter_request(actor=request.user, complaint=complaint)
         messages.success(request, _("The reply letter is being made."))
     return redirect("complaint_detail", pk=complaint.pk)
+
+
+@role_required(WINDOW_STAFF)
+def complaint_my(request: HttpRequest) -> HttpResponse:
+    """Complaints about the staff member or the window where they sit, once accepted, with
+    the outcome; never the complainant's name or phone."""
+    from staff.models import StaffMember
+
+    member = get_object_or_404(StaffMember.objects.select_related("window"), user=request.user)
+    about = Q(staff=member)
+    if member.window_id:
+        about |= Q(window_id=member.window_id)
+    rows = (
+        Complaint.objects.filter(about)
+        .exclude(status__in=(S.RECEIVED, S.NOT_ACCEPTED))
+        .select_related("window", "staff")
+        .order_by("-received_at", "-id")
+    )
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/desk_my.html",
+        {"member": member, "page": page, "querystring": ""},
+    )
 
 
 # --- the duty supervisor's tablet --------------------------------------------------------

@@ -194,6 +194,7 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "complaint_detail": ("complaint", ADMIN_ONLY),
     "complaint_letter": ("complaint", ADMIN_POST_ONLY),
     "complaint_act": ("complaint_act", ADMIN_POST_ONLY),
+    "complaint_my": (None, STAFF_ONLY),
     "complaint_desk": (None, ON_DUTY),
     "complaint_slip": ("complaint", ON_DUTY),
     "complaint_lodge": (None, EVERYONE),

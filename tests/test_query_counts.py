@@ -516,3 +516,25 @@ def test_complaint_board_query_count_does_not_grow_with_rows(admin, admin_user, 
     many = _queries(admin, url)
     # user, roles, hall profile, count, page (with targets), departments for the filter
     assert few == many == 6
+
+
+def test_complaints_about_me_query_count_does_not_grow_with_rows(staff, staff_member, admin_user):
+    from complaints.desk import Target, complaint_accept, complaint_receive
+
+    def grow(n):
+        for _ in range(n):
+            complaint = complaint_receive(
+                actor=admin_user,
+                complainant="王先生",
+                target=Target("staff", staff=staff_member),
+                facts="态度生硬",
+                channel="desk",
+            )
+            complaint_accept(actor=admin_user, complaint=complaint)
+
+    url = reverse("complaint_my")
+    grow(2)
+    few = _queries(staff, url)
+    grow(18)
+    many = _queries(staff, url)
+    assert few == many == 6  # user, roles, hall profile, staff member, count, page

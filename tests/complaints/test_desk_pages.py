@@ -355,3 +355,24 @@ def django_capture_on_commit():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+# --- the staff member's page ---------------------------------------------------------------
+
+
+def test_staff_see_accepted_complaints_about_them_without_the_complainant(
+    staff, other_staff, admin_user, staff_member
+):
+    about_me = receive(
+        admin_user,
+        complainant="周先生",
+        target=desk.target_resolve(kind="staff", staff_id=staff_member.pk),
+    )
+    desk.complaint_accept(actor=admin_user, complaint=about_me)
+    not_yet = receive(
+        admin_user, target=desk.Target("window", window=staff_member.window), facts="刚收到"
+    )
+    page = staff.get(reverse("complaint_my")).content.decode()
+    assert about_me.number in page and not_yet.number not in page
+    assert "周先生" not in page and "138" not in page
+    assert about_me.number not in other_staff.get(reverse("complaint_my")).content.decode()

@@ -52,7 +52,12 @@ JOURNEYS = [
     ("admin", "tablet", ["/", "/staff/", "/departments/"], "沙坪坝"),
     ("supervisor", "tablet", ["/", "/duty/complaint/"], "A01"),
     ("supervisor", "tablet_portrait", ["/", "/duty/complaint/"], "A01"),
-    ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/"], "高红佳"),
+    (
+        "S0001",
+        "phone",
+        ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/", "/complaints/my/"],
+        "高红佳",
+    ),
     ("S0001", "phone", ["/notices/"], "通知"),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
