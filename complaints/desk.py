@@ -597,6 +597,17 @@ def complaint_find(number: str, code: str) -> Complaint | None:
     return complaint
 
 
+def answered(complaint: Complaint) -> bool:
+    """Whether the citizen has answered the latest reply (one answer per reply)."""
+    last = (
+        complaint.steps.filter(action__in=(A.REPLIED, A.SATISFIED, A.UNSATISFIED))
+        .order_by("-at", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last in (A.SATISFIED, A.UNSATISFIED)
+
+
 @transaction.atomic
 def complaint_feedback(*, complaint: Complaint, satisfied: bool) -> Complaint:
     """The citizen's answer to the reply. Unsatisfied the first time: back to investigating
@@ -604,6 +615,10 @@ def complaint_feedback(*, complaint: Complaint, satisfied: bool) -> Complaint:
     complaint = _locked(complaint)
     if complaint.status not in (S.REPLIED, S.CLOSED) or not complaint.reply:
         raise ValidationError({None: [_("There is no reply to answer yet.")]}, code="transition")
+    if answered(complaint):
+        raise ValidationError(
+            {None: [_("You have already answered this reply. Thank you.")]}, code="transition"
+        )
     now = timezone.now()
     before = complaint.status
     if satisfied:

@@ -541,7 +541,7 @@ def _public_view(request, complaint: Complaint, form: TrackForm, status: int = 2
                 "satisfaction": complaint.get_satisfaction_display(),
                 "can_answer": complaint.status in (S.REPLIED, S.CLOSED)
                 and bool(complaint.reply)
-                and not (complaint.satisfaction and complaint.reopened),
+                and not desk.answered(complaint),
                 "steps": [(labels[a], at) for a, at in steps],
             },
         },

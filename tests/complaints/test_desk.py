@@ -327,6 +327,8 @@ def test_unsatisfied_reopens_once_with_a_new_deadline_then_only_records(admin_us
     complaint = desk.complaint_feedback(complaint=complaint, satisfied=False)
     assert (complaint.status, complaint.satisfaction) == ("replied", "unsatisfied")
     assert complaint.steps.filter(action="reopened").count() == 1
+    with pytest.raises(ValidationError):  # one answer per reply
+        desk.complaint_feedback(complaint=complaint, satisfied=True)
 
 
 def test_the_tablet_key_makes_a_retry_return_the_same_complaint(supervisor_user):

@@ -376,3 +376,22 @@ def test_staff_see_accepted_complaints_about_them_without_the_complainant(
     assert about_me.number in page and not_yet.number not in page
     assert "周先生" not in page and "138" not in page
     assert about_me.number not in other_staff.get(reverse("complaint_my")).content.decode()
+
+
+def test_a_reply_is_answered_once_and_the_form_then_goes(anonymous, admin_user):
+    complaint = receive(admin_user)
+    for step in ("accept", "investigate"):
+        getattr(desk, f"complaint_{step}")(actor=admin_user, complaint=complaint)
+    desk.complaint_handle(
+        actor=admin_user, complaint=complaint, outcome="not_upheld", findings="无"
+    )
+    desk.complaint_reply(actor=admin_user, complaint=complaint, reply="已答复")
+    assert 'id="answer-form"' in track(anonymous, complaint.number, complaint.code).content.decode()
+    data = {"number": complaint.number, "code": complaint.code, "answer": "satisfied"}
+    assert anonymous.post(reverse("complaint_feedback"), data).status_code == 200
+    page = track(anonymous, complaint.number, complaint.code).content.decode()
+    assert 'id="answer-form"' not in page
+    again = anonymous.post(reverse("complaint_feedback"), {**data, "answer": "unsatisfied"})
+    assert again.status_code == 422
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.satisfaction) == ("replied", "satisfied")
