@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from complaints import desk
 from complaints.models import Complaint, ComplaintStep
+from complaints.overdue import complaints_overdue_run
 from hall import demo_data
 from hall.workcalendar import add_working_days
 from staff.models import StaffMember
@@ -155,7 +156,7 @@ def seed_complaints(*, rng_seed: int = 2026, today: datetime.date | None = None)
         made += 1
         _walk(complaint, state, admin, rng)
         _date_steps(complaint, at, received, today, rng)
-    desk.complaints_overdue_run(today)
+    complaints_overdue_run(today)
     _date_reminders()
     return made
 

@@ -11,7 +11,7 @@ from celery import shared_task
 def complaints_overdue(today_iso: str = "") -> list[int]:
     """Beat, daily: reminders (催办) and escalations (通报) of complaints past their deadline;
     a second run the same day sends nothing."""
-    from complaints.desk import complaints_overdue_run
+    from complaints.overdue import complaints_overdue_run
 
     today = datetime.date.fromisoformat(today_iso) if today_iso else None
     return list(complaints_overdue_run(today))

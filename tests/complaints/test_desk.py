@@ -14,6 +14,7 @@ from django.utils import timezone
 from appraisal.models import EntryProposal, Rule, ScoreEntry
 from complaints import desk
 from complaints.models import Complaint, ComplaintStep
+from complaints.overdue import complaints_overdue_run
 from hall import services as hall_services
 from hall.models import Notice
 from tests.appraisal.factories import RuleFactory
@@ -341,12 +342,12 @@ def test_the_tablet_key_makes_a_retry_return_the_same_complaint(supervisor_user)
 
 def test_overdue_sends_a_reminder_then_an_escalation_once_each(admin_user, admin):
     complaint = receive(admin_user, received_at=at(D(2026, 3, 2)))  # due Thu 03-05
-    assert desk.complaints_overdue_run(D(2026, 3, 5)) == (0, 0)  # due today: not late
-    assert desk.complaints_overdue_run(D(2026, 3, 6)) == (1, 0)  # the working day after
-    assert desk.complaints_overdue_run(D(2026, 3, 6)) == (0, 0)  # idempotent
-    assert desk.complaints_overdue_run(D(2026, 3, 12)) == (0, 0)
-    assert desk.complaints_overdue_run(D(2026, 3, 13)) == (0, 1)  # 5 working days later
-    assert desk.complaints_overdue_run(D(2026, 3, 20)) == (0, 0)
+    assert complaints_overdue_run(D(2026, 3, 5)) == (0, 0)  # due today: not late
+    assert complaints_overdue_run(D(2026, 3, 6)) == (1, 0)  # the working day after
+    assert complaints_overdue_run(D(2026, 3, 6)) == (0, 0)  # idempotent
+    assert complaints_overdue_run(D(2026, 3, 12)) == (0, 0)
+    assert complaints_overdue_run(D(2026, 3, 13)) == (0, 1)  # 5 working days later
+    assert complaints_overdue_run(D(2026, 3, 20)) == (0, 0)
     kinds = list(Notice.objects.filter(user=admin_user).values_list("kind", flat=True))
     assert sorted(kinds) == ["complaint_escalated", "complaint_reminder"]
     from hall.notices import notice_text
@@ -362,4 +363,4 @@ def test_overdue_sends_a_reminder_then_an_escalation_once_each(admin_user, admin
 def test_a_replied_complaint_is_not_overdue(admin_user):
     complaint = receive(admin_user, received_at=at(D(2026, 3, 2)))
     walk(complaint, admin_user, S.REPLIED)
-    assert desk.complaints_overdue_run(D(2026, 3, 20)) == (0, 0)
+    assert complaints_overdue_run(D(2026, 3, 20)) == (0, 0)
