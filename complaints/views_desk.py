@@ -483,7 +483,10 @@ def complaint_lodge(request: HttpRequest) -> HttpResponse:
                 request.session["complaint_lodged"] = complaint.pk
                 return redirect("complaint_lodged")
         status = 422
-    return render(request, "complaints/public_lodge.html", {"form": form}, status=status)
+    days = desk.reply_days(form=Complaint.Form.WRITTEN, complex=False)
+    return render(
+        request, "complaints/public_lodge.html", {"form": form, "days": days}, status=status
+    )
 
 
 @never_cache
