@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hall.validators import validate_phone
 
@@ -368,3 +369,257 @@ class BadRatingCaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+# --- the complaints desk (投诉台) ----------------------------------------------------------
+
+FACTS_MAX = 2000
+GROUNDS_MAX = 1000
+TEXT_MAX = 2000  # findings, reply
+NOTE_MAX = 500
+
+
+class Complaint(models.Model):
+    """One complaint about the hall's service (GB/T 36113-2018): who complains, about whom,
+    what happened, how it reached the hall; then its way through the desk's steps. Every
+    change of state goes through ``complaints.desk`` and leaves a ``ComplaintStep``."""
+
+    class Channel(models.TextChoices):
+        DESK = "desk", _("At the desk")
+        PHONE = "phone", _("Phone")
+        HOTLINE = "hotline", _("12345 hotline")
+        WEB = "web", _("Public web form")
+        LETTER = "letter", _("Letter")
+
+    class Form(models.TextChoices):
+        ORAL = "oral", _("Oral")
+        WRITTEN = "written", _("Written")
+
+    class TargetKind(models.TextChoices):
+        WINDOW = "window", _("Window")
+        STAFF = "staff", _("Staff member")
+        DEPARTMENT = "department", _("Department")
+        HALL = "hall", _("The hall")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("complaint status", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("complaint status", "Accepted")
+        INVESTIGATING = "investigating", pgettext_lazy("complaint status", "Investigating")
+        HANDLED = "handled", pgettext_lazy("complaint status", "Handled")
+        REPLIED = "replied", pgettext_lazy("complaint status", "Replied")
+        CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
+        NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint status", "Not accepted")
+
+    class Refusal(models.TextChoices):
+        NO_TARGET = "no_target", _("No identifiable target")
+        NO_FACTS = "no_facts", _("No facts given")
+        OUT_OF_SCOPE = "out_of_scope", _("Out of the hall's scope")
+        UNDER_REVIEW = "under_review", _("Already under administrative review or in court")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        PARTLY = "partly", _("Partly upheld")
+        NOT_UPHELD = "not_upheld", _("Not upheld")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    code = models.CharField(_("tracking code"), max_length=12)
+    complainant = models.CharField(_("complainant"), max_length=50)
+    contact = models.CharField(_("contact"), max_length=40, blank=True)
+    target_kind = models.CharField(_("about"), max_length=12, choices=TargetKind.choices)
+    window = models.ForeignKey(
+        "windows.Window",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("window"),
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("staff member"),
+    )
+    department = models.ForeignKey(
+        "windows.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("department"),
+    )
+    # The department the complaint concerns, whatever its target (the board filters by it).
+    concerns_department = models.ForeignKey(
+        "windows.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    facts = models.TextField(_("facts"), max_length=FACTS_MAX)
+    grounds = models.TextField(_("grounds"), max_length=GROUNDS_MAX, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    hotline_no = models.CharField(_("hotline number"), max_length=30, blank=True)
+    form = models.CharField(_("oral or written"), max_length=10, choices=Form.choices)
+    complex = models.BooleanField(_("complex or several departments"), default=False)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.RECEIVED
+    )
+    refusal = models.CharField(_("reason not accepted"), max_length=15, blank=True)
+    refusal_note = models.TextField(_("note"), max_length=NOTE_MAX, blank=True)
+    deadline = models.DateField(_("reply due"))
+    extended = models.BooleanField(_("extended"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("findings"), max_length=TEXT_MAX, blank=True)
+    reply = models.TextField(_("reply"), max_length=TEXT_MAX, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("citizen's answer"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    reopened = models.BooleanField(_("reopened"), default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    proposal = models.OneToOneField(
+        "appraisal.EntryProposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.UUIDField(null=True, blank=True, unique=True)  # the tablet's idempotency key
+    ip_hash = models.CharField(max_length=64, blank=True)  # the web form's limit per address
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="complaint_number_per_year"),
+            models.CheckConstraint(
+                condition=Q(
+                    target_kind="window",
+                    window__isnull=False,
+                    staff__isnull=True,
+                    department__isnull=True,
+                )
+                | Q(
+                    target_kind="staff",
+                    window__isnull=True,
+                    staff__isnull=False,
+                    department__isnull=True,
+                )
+                | Q(
+                    target_kind="department",
+                    window__isnull=True,
+                    staff__isnull=True,
+                    department__isnull=False,
+                )
+                | Q(
+                    target_kind="hall",
+                    window__isnull=True,
+                    staff__isnull=True,
+                    department__isnull=True,
+                ),
+                name="complaint_one_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="hotline") | ~Q(hotline_no=""),
+                name="complaint_hotline_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_accepted") | ~Q(refusal=""),
+                name="complaint_refusal_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="complaint_status_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    OPEN = ("received", "accepted", "investigating", "handled")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.deadline < (today or timezone.localdate())
+
+    @property
+    def target_label(self) -> str:
+        if self.target_kind == self.TargetKind.WINDOW:
+            return f"{self.window.number} {self.window.name}"
+        if self.target_kind == self.TargetKind.STAFF:
+            return f"{self.staff.name}（{self.staff.employee_no}）"
+        if self.target_kind == self.TargetKind.DEPARTMENT:
+            return self.department.name
+        return str(self.TargetKind.HALL.label)
+
+    @property
+    def contact_masked(self) -> str:
+        return mask_phone(self.contact)
+
+
+class ComplaintYear(models.Model):
+    """The last case number given in a year: locked while the next is taken, so desks
+    recording at the same moment get consecutive numbers, none twice."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ComplaintStep(models.Model):
+    """One thing that happened to a complaint: who (none: the citizen or the system), when,
+    from which status to which, and what was said."""
+
+    class Action(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("complaint step", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("complaint step", "Accepted")
+        NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint step", "Not accepted")
+        INVESTIGATING = "investigating", pgettext_lazy("complaint step", "Investigation started")
+        HANDLED = "handled", pgettext_lazy("complaint step", "Handled")
+        REPLIED = "replied", pgettext_lazy("complaint step", "Replied")
+        CLOSED = "closed", pgettext_lazy("complaint step", "Closed")
+        EXTENDED = "extended", pgettext_lazy("complaint step", "Deadline extended")
+        PROPOSED = "proposed", pgettext_lazy("complaint step", "Deduction proposed")
+        SATISFIED = "satisfied", pgettext_lazy("complaint step", "Citizen satisfied")
+        UNSATISFIED = "unsatisfied", pgettext_lazy("complaint step", "Citizen unsatisfied")
+        REOPENED = "reopened", pgettext_lazy("complaint step", "Reopened")
+        REMINDED = "reminded", pgettext_lazy("complaint step", "Reminder (催办)")
+        ESCALATED = "escalated", pgettext_lazy("complaint step", "Escalated (通报)")
+        LETTER = "letter", pgettext_lazy("complaint step", "Reply letter made")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=15, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(max_length=15, blank=True)
+    to_status = models.CharField(max_length=15, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("complaint step")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

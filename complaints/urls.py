@@ -31,3 +31,21 @@ urlpatterns = [
     ),
     path("ratings/cases/<int:pk>/review/file/", views_cases.case_file, name="bad_rating_case_file"),
 ]
+
+from complaints import views_desk  # noqa: E402  (the complaints desk, issue #5)
+
+urlpatterns += [
+    path("complaints/desk/", views_desk.complaint_board, name="complaint_board"),
+    path("complaints/desk/export.xlsx", views_desk.complaint_export, name="complaint_export"),
+    path("complaints/desk/new/", views_desk.complaint_new, name="complaint_new"),
+    path("complaints/desk/<int:pk>/", views_desk.complaint_detail, name="complaint_detail"),
+    path("complaints/desk/<int:pk>/letter/", views_desk.complaint_letter, name="complaint_letter"),
+    path("complaints/desk/<int:pk>/<slug:action>/", views_desk.complaint_act, name="complaint_act"),
+    path("complaints/my/", views_desk.complaint_my, name="complaint_my"),
+    path("duty/complaint/", views_desk.complaint_desk, name="complaint_desk"),
+    path("duty/complaint/<int:pk>/", views_desk.complaint_slip, name="complaint_slip"),
+    path("complain/", views_desk.complaint_lodge, name="complaint_lodge"),
+    path("complain/lodged/", views_desk.complaint_lodged, name="complaint_lodged"),
+    path("complain/track/", views_desk.complaint_track, name="complaint_track"),
+    path("complain/track/answer/", views_desk.complaint_feedback, name="complaint_feedback"),
+]

@@ -158,6 +158,13 @@ class Notice(models.Model):
         SCORE_ENTRY = "score_entry", _("Entry recorded")
         ENTRY_REVERSED = "entry_reversed", _("Entry reversed")
         APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+        COMPLAINT_REMINDER = "complaint_reminder", _("Complaint overdue: reminder")
+        COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint overdue: escalated")
+        BAD_RATING_OPENED = "bad_rating_opened", _("Bad-rating case opened")
+        BAD_RATING_ENDED = "bad_rating_ended", _("Bad-rating case ended")
+        BAD_RATING_UPHELD = "bad_rating_upheld", _("Review as invalid rejected")
+        BAD_RATING_REVIEW = "bad_rating_review", _("Review as invalid asked")
+        BAD_RATING_OVERDUE = "bad_rating_overdue", _("Bad-rating cases overdue")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"

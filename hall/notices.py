@@ -42,6 +42,15 @@ def _notice_text(kind: str, p: dict) -> str:
         from complaints.cases import case_notice_text
 
         return case_notice_text(kind, p)
+    if kind == Kind.COMPLAINT_REMINDER:
+        return (
+            _("Reminder (催办): complaint %(number)s was due on %(deadline)s and has no reply.") % p
+        )
+    if kind == Kind.COMPLAINT_ESCALATED:
+        return (
+            _("Escalation (通报): complaint %(number)s, due on %(deadline)s, is still unanswered.")
+            % p
+        )
     raise KeyError(kind)
 
 

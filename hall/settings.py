@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hall.tasks.documents_requeue",
         "schedule": timedelta(minutes=10),
     },
+    # Complaints past their reply deadline: reminder (催办) and escalation (通报), once each.
+    "complaints-overdue": {
+        "task": "complaints.tasks_desk.complaints_overdue",
+        "schedule": crontab(minute=30, hour=8),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",
@@ -277,3 +282,15 @@ HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", 15)
 # How often the hall's big-screen floor board asks for fresh signs.
 HALL_BOARD_REFRESH_SECONDS = env_int("HALL_BOARD_REFRESH_SECONDS", 20)
+
+# The complaints desk (投诉台, GB/T 36113-2018): reply deadlines in working days from receipt.
+COMPLAINTS_DAYS_ORAL = env_int("COMPLAINTS_DAYS_ORAL", 0)  # on the spot
+COMPLAINTS_DAYS_WRITTEN = env_int("COMPLAINTS_DAYS_WRITTEN", 3)
+COMPLAINTS_DAYS_COMPLEX = env_int("COMPLAINTS_DAYS_COMPLEX", 5)  # complex or several departments
+COMPLAINTS_DAYS_MAX = env_int("COMPLAINTS_DAYS_MAX", 7)  # never beyond, extension included
+# Overdue: a reminder (催办) the working day after the deadline, an escalation (通报) this many
+# working days after the reminder.
+COMPLAINTS_ESCALATE_AFTER_DAYS = env_int("COMPLAINTS_ESCALATE_AFTER_DAYS", 5)
+# The public web form: complaints per address per day; tracking look-ups per address per hour.
+COMPLAINTS_WEB_PER_IP_PER_DAY = env_int("COMPLAINTS_WEB_PER_IP_PER_DAY", 5)
+COMPLAINTS_TRACK_PER_IP_PER_HOUR = env_int("COMPLAINTS_TRACK_PER_IP_PER_HOUR", 30)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResult, ScoreEntry
 from appraisal.services import score_entry_add
 from complaints.cases import case_open
+from complaints.desk import Target, complaint_receive
 from complaints.models import Rating, RatingReason
 from complaints.ratings import token_issue, window_codes
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
@@ -207,6 +208,21 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "lost_detail": ("lost_item", ON_DUTY),
     "lost_close": ("lost_item", ON_DUTY_POST),
     "lost_photo": ("lost_photo", ON_DUTY),
+    # The complaints desk: the hall office's board; the supervisor's tablet form and the slip
+    # of a complaint they recorded (the persona's); the citizen's pages need no login.
+    "complaint_board": (None, ADMIN_ONLY),
+    "complaint_export": (None, ADMIN_ONLY),
+    "complaint_new": (None, ADMIN_ONLY),
+    "complaint_detail": ("complaint", ADMIN_ONLY),
+    "complaint_letter": ("complaint", ADMIN_POST_ONLY),
+    "complaint_act": ("complaint_act", ADMIN_POST_ONLY),
+    "complaint_my": (None, STAFF_ONLY),
+    "complaint_desk": (None, ON_DUTY),
+    "complaint_slip": ("complaint", ON_DUTY),
+    "complaint_lodge": (None, EVERYONE),
+    "complaint_lodged": (None, EVERYONE),
+    "complaint_track": (None, EVERYONE),
+    "complaint_feedback": (None, dict.fromkeys(PERSONAS, 405)),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -342,11 +358,20 @@ def url_objects(
     bad_case = case_open(rating=bad)
     bad_case.review_file = SimpleUploadedFile("review.pdf", b"%PDF-1.4\n")
     bad_case.save()
+    complaint = complaint_receive(
+        actor=supervisor_user,
+        complainant="王先生",
+        target=Target("window", window=rating_window),
+        facts="态度生硬",
+        channel="desk",
+    )
     return {
         "lost_item": {"pk": lost_item.pk},
         "lost_photo": {"pk": lost_item.pk, "photo_pk": lost_photo.pk},
         "bad_rating_case": {"pk": bad_case.pk},
         "bad_rating_case_step": {"pk": bad_case.pk, "action": "visit"},
+        "complaint": {"pk": complaint.pk},
+        "complaint_act": {"pk": complaint.pk, "action": "accept"},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},

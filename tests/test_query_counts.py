@@ -606,3 +606,51 @@ def test_bad_rating_case_list_query_count_does_not_grow_with_rows(admin, departm
     # user with roles, hall profile, count, rows (with window, department, staff),
     # departments, windows
     assert few == many == 6
+# --- the complaints desk -------------------------------------------------------------------
+
+
+def _complaints(n: int, window, actor) -> None:
+    from complaints.desk import Target, complaint_receive
+
+    for i in range(n):
+        complaint_receive(
+            actor=actor,
+            complainant="王先生",
+            contact="13800138000",
+            target=Target("window", window=window) if i % 2 else Target("hall"),
+            facts="态度生硬",
+            channel="desk",
+            received_at=timezone.now() - datetime.timedelta(days=i),
+        )
+
+
+def test_complaint_board_query_count_does_not_grow_with_rows(admin, admin_user, window):
+    url = reverse("complaint_board")
+    _complaints(2, window, admin_user)
+    few = _queries(admin, url)
+    _complaints(18, window, admin_user)
+    many = _queries(admin, url)
+    # user with roles, hall profile, count, page (with targets), departments for the filter
+    assert few == many == 5
+
+
+def test_complaints_about_me_query_count_does_not_grow_with_rows(staff, staff_member, admin_user):
+    from complaints.desk import Target, complaint_accept, complaint_receive
+
+    def grow(n):
+        for _ in range(n):
+            complaint = complaint_receive(
+                actor=admin_user,
+                complainant="王先生",
+                target=Target("staff", staff=staff_member),
+                facts="态度生硬",
+                channel="desk",
+            )
+            complaint_accept(actor=admin_user, complaint=complaint)
+
+    url = reverse("complaint_my")
+    grow(2)
+    few = _queries(staff, url)
+    grow(18)
+    many = _queries(staff, url)
+    assert few == many == 5  # user with roles, hall profile, staff member, count, page

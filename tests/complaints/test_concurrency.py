@@ -61,3 +61,42 @@ def test_500_racing_submissions_with_50_reused_tokens_store_exactly_450(window, 
     assert Rating.objects.count() == TOKENS
     assert Rating.reasons.through.objects.count() == TOKENS
     assert not RatingToken.objects.filter(used_at__isnull=True).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_complaints_received_at_once_get_distinct_consecutive_case_numbers(admin_user):
+    """Ten desks record five complaints each at the same moment: 50 numbers, none twice,
+    none skipped (a number taken meanwhile is retried with the next one)."""
+    from complaints.desk import Target, complaint_receive
+    from complaints.models import Complaint
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs concurrent writers")
+    barrier = threading.Barrier(10)
+    errors: list[Exception] = []
+
+    def desk_clerk():
+        barrier.wait()
+        try:
+            for _ in range(5):
+                complaint_receive(
+                    actor=admin_user,
+                    complainant="王先生",
+                    target=Target("hall"),
+                    facts="排队过久",
+                    channel="phone",
+                )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=desk_clerk) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    seqs = sorted(Complaint.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, 51))

@@ -47,6 +47,9 @@ JOURNEYS = [
             "/windows/signs/month/",
             "/duty/lost/",
             "/duty/lost/tally/",
+            "/complaints/desk/",
+            "/complaints/desk/?overdue=1",
+            "/complaints/desk/new/",
         ],
         "沙坪坝",
     ),
@@ -61,6 +64,14 @@ JOURNEYS = [
         "拾金不昧",
     ),
     ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/"], "高红佳"),
+    ("supervisor", "tablet", ["/", "/duty/complaint/"], "A01"),
+    ("supervisor", "tablet_portrait", ["/", "/duty/complaint/"], "A01"),
+    (
+        "S0001",
+        "phone",
+        ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/", "/complaints/my/"],
+        "高红佳",
+    ),
     ("S0001", "phone", ["/notices/"], "通知"),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
@@ -99,4 +110,13 @@ def test_login_page_on_a_phone(live_server, page_at, shot, transactional_db):
     page.goto(f"{live_server.url}/accounts/login/")
     assert "登录" in page.content()
     shot(page, "anonymous-phone-login")
+    assert _fits(page)
+
+
+@pytest.mark.parametrize("path", ["/complain/", "/complain/track/", "/complain/lodged/"])
+def test_public_complaint_pages_on_a_phone(live_server, page_at, shot, demo_hall, path):
+    page = page_at("phone")
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    shot(page, "anonymous-phone-" + path.strip("/").replace("/", "-"))
     assert _fits(page)

@@ -466,6 +466,9 @@ class Command(BaseCommand):
             ratings = seed_ratings(rng_seed=2026)
             for key, n in seed_cases(rng_seed=2026).items():
                 seeder.count(key, n)
+            from complaints.demo_desk import seed_complaints
+
+            seeder.count("complaints", seed_complaints(rng_seed=2026))
             from hall.demo_duty import seed_duty
 
             for key, n in seed_duty(rng_seed=2026).items():
