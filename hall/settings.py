@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hall.tasks.documents_requeue",
         "schedule": timedelta(minutes=10),
     },
+    # Ratings: rebuild the current month's rollup (and last month's, once, after it ends), so
+    # the statistics read minutes of ratings live instead of the whole month.
+    "ratings-rollup-current": {
+        "task": "complaints.tasks.ratings_rollup_current",
+        "schedule": timedelta(minutes=env_int("HALL_RATING_ROLLUP_MINUTES", 10)),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",
@@ -256,6 +262,9 @@ HALL_RATING_SATISFACTION_WEIGHTS = {
 }
 HALL_RATING_TALK_BOTTOM = env_int("HALL_RATING_TALK_BOTTOM", 2)  # bottom N two months → 约谈
 HALL_RATING_RANK_MIN = env_int("HALL_RATING_RANK_MIN", 5)  # ratings a window needs to be ranked
+# The rollup's cut-off stays this far behind the clock: a rating whose transaction is still
+# open when the rollup is rebuilt is then read live instead of being missed by both.
+HALL_RATING_ROLLUP_LAG_SECONDS = env_int("HALL_RATING_ROLLUP_LAG_SECONDS", 120)
 # The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 
