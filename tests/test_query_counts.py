@@ -489,3 +489,16 @@ def test_duty_pages_run_the_same_queries_for_3_and_30_shifts(admin, name, params
     _shifts(27, 3)
     many = _queries(admin, url)
     assert few == many == pinned
+
+
+def test_rating_token_list_query_count_does_not_grow_with_rows(staff, staff_member):
+    from complaints.ratings import token_issue
+
+    url = reverse("rating_tokens")
+    for _ in range(2):
+        token_issue(window=staff_member.window, staff=staff_member)
+    few = _queries(staff, url)
+    for _ in range(18):
+        token_issue(window=staff_member.window, staff=staff_member)
+    many = _queries(staff, url)
+    assert few == many == 6  # user, roles, hall profile, staff member + window, count, page
