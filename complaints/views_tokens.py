@@ -105,6 +105,6 @@ def token_show(request: HttpRequest, pk: int) -> HttpResponse:
         url = _public_url(request, reverse("rating_token", kwargs={"token": token.token}))
         context["url"] = url
         context["qr"] = mark_safe(  # noqa: S308 — segno's own SVG of our URL
-            segno.make(url, error="m").svg_inline(scale=6, border=2)
+            segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
         )
     return render(request, "complaints/token_show.html", context)

@@ -50,6 +50,7 @@ JOURNEYS = [
     ("supervisor", "tablet", ["/"], "A01"),
     ("supervisor", "tablet_portrait", ["/"], "A01"),
     ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/"], "高红佳"),
+    ("S0001", "phone", ["/ratings/tokens/"], "A01"),
     ("S0001", "phone", ["/notices/"], "通知"),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
