@@ -31,7 +31,9 @@ export TOKENS_FILE COUNT_FILE CSRF_COOKIE CSRF_TOKEN WRK_THREADS="$THREADS"
 : >"$COUNT_FILE"
 before="$("$PY" bench/rating_data.py count-token-ratings)"
 
-WRK_ARGS="-s bench/rating_post.lua"
+# A generous timeout: on a loaded machine the first POSTs of a fresh worker can pass 2 s.
+WRK_ARGS="-s bench/rating_post.lua --timeout 10s"
+WARMUP="${WARMUP_POST:-5s}"
 bench_compare "/rate/t/token/"
 stored=$(( $("$PY" bench/rating_data.py count-token-ratings) - before ))
 sent="$(awk '{s += $1} END {print s}' "$COUNT_FILE")"

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from appraisal.charts import plain
 from complaints.models import Level
+from complaints.rollups import LEVELS
 
 # Best to worst: greens for the satisfied levels, amber and red for a bad rating.
 LEVEL_COLOURS = {
@@ -60,7 +61,7 @@ def level_bars_svg(rows: list[tuple[str, dict[str, int]]], *, title: str) -> Saf
     parts = _open(width, height, title, "level-bars")
     # The legend, across the top.
     x = label_w
-    for level in Level.values:
+    for level in LEVELS:
         name = str(labels[level]).split(" (")[0]
         parts.append(
             f'<rect x="{x}" y="6" width="10" height="10" fill="{LEVEL_COLOURS[level]}"/>'
@@ -69,14 +70,14 @@ def level_bars_svg(rows: list[tuple[str, dict[str, int]]], *, title: str) -> Saf
         x += 14 + 7 * len(name) + 14
     for n, (label, counts) in enumerate(rows):
         y = top + n * row_h
-        total = sum(counts.get(level, 0) for level in Level.values)
+        total = sum(counts.get(level, 0) for level in LEVELS)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" fill="#212529">'
             f"{esc(label[:22])}</text>"
             f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="{row_h - 5}" fill="#f1f3f5"/>'
         )
         left = float(label_w)
-        for level in Level.values:
+        for level in LEVELS:
             count = counts.get(level, 0)
             if not count:
                 continue
@@ -167,3 +168,53 @@ def trend_lines_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — numbers, dates and escaped labels only
+
+
+def stats_rows_html(by: str, indicators) -> SafeString:
+    """The statistics table's body, built in Python with every value escaped: through the
+    template engine its 50 rows × 12 cells were most of the page's cost (bench/README.md).
+    ``by``: "window", "department" or "staff"; ``indicators`` from ``complaints.selectors``."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    esc = html.escape
+    card = reverse("rating_card", kwargs={"pk": 0})[: -len("0/")]
+    talk = f' <span class="badge text-bg-danger">{esc(_("talk"))}</span>'
+    qr_card = esc(_("QR card"))
+    out = []
+    for i in indicators:
+        s = i.subject
+        if by == "window":
+            who = f"<td>{esc(s.number)} {esc(s.name)}{talk if i.talk else ''}</td>"
+            who += f"<td>{esc(s.department.short_name)}</td>"
+        elif by == "department":
+            who = f"<td>{esc(s.name)}</td>"
+        else:
+            who = (
+                f'<td>{esc(s.name)} <span class="small text-muted">{esc(s.employee_no)}</span></td>'
+                f"<td>{esc(s.department.short_name)}</td>"
+            )
+        total = i.total
+        shares = "".join(
+            f'<td class="text-end small">'
+            f"{(Decimal(i.counts.get(level, 0)) * 100 / total).quantize(Decimal('0.1'))}%</td>"
+            if total
+            else '<td class="text-end small">—</td>'
+            for level in LEVELS
+        )
+        rate = f"{i.rate}%" if i.rate is not None else "—"
+        bad = ' class="text-end text-danger"' if i.bad else ' class="text-end"'
+        tail = (
+            f'<td><a class="btn btn-sm btn-outline-secondary text-nowrap" '
+            f'href="{card}{s.pk}/">{qr_card}</a></td>'
+            if by == "window"
+            else ""
+        )
+        row_class = ' class="table-warning"' if i.talk else ""
+        out.append(
+            f"<tr{row_class}>"
+            f"<td>{i.rank or '—'}</td>{who}"
+            f'<td class="text-end">{total}</td>{shares}'
+            f'<td class="text-end fw-semibold">{rate}</td><td{bad}>{i.bad}</td>{tail}</tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 — every value escaped above

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -238,3 +238,26 @@ def trend_by_department(last: datetime.date, months: int = 12) -> dict[int, list
         for pk in departments:
             out[pk].append((m, counts.department.get(pk, dict.fromkeys(LEVELS, 0))))
     return dict(out)
+
+
+def signature(first: datetime.date, last: datetime.date) -> str:
+    """What the counts of the months ``first``..``last`` depend on, in two small queries: each
+    month's rollup reach and rebuild time, and the count and newest id of the ratings past
+    the reach. Any new rating, or any rebuild, gives another signature — so figures cached
+    under it are never stale and need no invalidation."""
+    first, last = month_start(first), month_start(last)
+    states = list(
+        RatingRollup.objects.filter(month__gte=first, month__lte=last)
+        .order_by("month")
+        .values_list("month", "covered_until", "refreshed_at")
+    )
+    covered = {m: until for m, until, _at in states}
+    tail = Q()
+    m = first
+    while m <= last:
+        start, end = month_bounds(m)
+        tail |= Q(created_at__gte=covered.get(m) or start, created_at__lt=end)
+        m = add_months(m, 1)
+    live = counted_ratings().filter(tail).aggregate(n=Count("id"), top=Max("id"))
+    rebuilt = ",".join(f"{m:%Y%m}@{at.timestamp():.6f}" for m, _until, at in states)
+    return f"{rebuilt}|{live['n']}|{live['top'] or 0}"

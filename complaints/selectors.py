@@ -11,16 +11,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from complaints.models import BAD_LEVELS, Level, Rating
-from complaints.rollups import MonthCounts, add_months, month_bounds, month_counts, months_counts
+from complaints.rollups import (
+    LEVELS,
+    MonthCounts,
+    add_months,
+    month_bounds,
+    month_counts,
+    months_counts,
+)
 from staff.models import StaffMember
 from windows.models import Department, Window
 
 HUNDRED = Decimal(100)
+ONE_DECIMAL = Decimal("0.1")
+BAD = tuple(str(level) for level in BAD_LEVELS)  # plain strings: enum members hash slowly
 
 
 def previous_month(month: datetime.date) -> datetime.date:
@@ -30,12 +40,12 @@ def previous_month(month: datetime.date) -> datetime.date:
 def satisfaction_rate(counts: dict[str, int]) -> Decimal | None:
     """Σ weight × count ÷ all ratings, in per cent to one decimal; None with no rating.
     The weights are ``HALL_RATING_SATISFACTION_WEIGHTS`` (default: the top three levels)."""
-    total = sum(counts.get(level, 0) for level in Level.values)
+    total = sum(counts.get(level, 0) for level in LEVELS)
     if not total:
         return None
     weights = settings.HALL_RATING_SATISFACTION_WEIGHTS
-    weighted = sum(Decimal(str(weights.get(lvl, 0))) * counts.get(lvl, 0) for lvl in Level.values)
-    return (weighted * HUNDRED / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    weighted = sum(Decimal(str(weights.get(lvl, 0))) * counts.get(lvl, 0) for lvl in LEVELS)
+    return (weighted * HUNDRED / total).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -47,15 +57,16 @@ class Indicator:
     rank: int | None = None
     talk: bool = False
 
-    @property
+    # Computed once: ranking a month sorts on them many times (the counts never change).
+    @cached_property
     def total(self) -> int:
-        return sum(self.counts.get(level, 0) for level in Level.values)
+        return sum(self.counts.get(level, 0) for level in LEVELS)
 
-    @property
+    @cached_property
     def bad(self) -> int:
-        return sum(self.counts.get(level, 0) for level in BAD_LEVELS)
+        return sum(self.counts.get(level, 0) for level in BAD)
 
-    @property
+    @cached_property
     def rate(self) -> Decimal | None:
         return satisfaction_rate(self.counts)
 
@@ -68,7 +79,7 @@ class Indicator:
                 level,
                 label,
                 self.counts.get(level, 0),
-                (Decimal(self.counts.get(level, 0)) * HUNDRED / total).quantize(Decimal("0.1"))
+                (Decimal(self.counts.get(level, 0)) * HUNDRED / total).quantize(ONE_DECIMAL)
                 if total
                 else None,
             )

@@ -12,15 +12,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
@@ -29,6 +31,8 @@ from appraisal.selectors import parse_month, staff_for_user
 from complaints import charts, ratings, rollups, selectors
 from complaints.forms import RatingForm, RatingReasonForm
 from complaints.models import Level, RatingReason
+from hall.audit import audit_head
+from hall.cache import fragment_key
 from hall.catalogue import Catalogue, Column, Filter
 from hall.roles import WINDOW_STAFF, admin_required, role_required
 from windows.models import Department, Window
@@ -325,9 +329,53 @@ def _stats_tables(month: datetime.date, by: str, department: int | None, window:
 
 @admin_required
 def rating_stats(request: HttpRequest) -> HttpResponse:
+    """The month's statistics. The figures, charts and table are rendered once per state of
+    the data and cached under a key of the rollup's state, the live ratings' count and newest
+    id and the audit head (names of windows, departments, staff): a new rating, a rebuild or a
+    renamed window makes a new key, so the page is never stale and needs no invalidation."""
     month = _month_from(request)
     by = request.GET.get("by") if request.GET.get("by") in BY else "window"
     department, window = _int_param(request, "department"), _int_param(request, "window")
+    chosen = (("department", department), ("window", window))
+    filter_query = urlencode({name: pk for name, pk in chosen if pk})
+    key = fragment_key(
+        "rating-stats",
+        get_language(),
+        timezone.localdate(),
+        month,
+        by,
+        department,
+        window,
+        request.GET.get("page", ""),
+        rollups.signature(rollups.add_months(month, 1 - TREND_MONTHS), month),
+        audit_head(),
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _stats_body(request, month, by, department, window, filter_query)
+        cache.set(key, body, 600)
+    return render(
+        request,
+        "complaints/stats.html",
+        {
+            "month": month,
+            "previous": selectors.previous_month(month),
+            "next": _next_month(month),
+            "by": by,
+            "filter_query": filter_query,
+            "body": body,
+        },
+    )
+
+
+def _stats_body(
+    request: HttpRequest,
+    month: datetime.date,
+    by: str,
+    department: int | None,
+    window: int | None,
+    filter_query: str,
+) -> str:
     table, windows, rows = _stats_tables(month, by, department, window)
     departments = list(Department.objects.filter(active=True).order_by("display_order", "code"))
     shown = _stats_filter(windows, "window", department, window)
@@ -348,22 +396,19 @@ def rating_stats(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    filters = {"department": department or "", "window": window or ""}
-    return render(
-        request,
-        "complaints/stats.html",
+    return render_to_string(
+        "complaints/_stats_body.html",
         {
             "month": month,
-            "previous": selectors.previous_month(month),
-            "next": _next_month(month),
             "by": by,
             "hall": selectors.hall_counts(month, table[month]),
             "talk": [i for i in windows if i.talk],
             "page": page,
+            "table_rows": charts.stats_rows_html(by, page.object_list),
             "levels": Level.choices,
             "querystring": params.urlencode(),
-            "filters": filters,
-            "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+            "filters": {"department": department or "", "window": window or ""},
+            "filter_query": filter_query,
             "departments": departments,
             "window_choices": [i.subject for i in windows],
             "bars": bars,
@@ -371,6 +416,7 @@ def rating_stats(request: HttpRequest) -> HttpResponse:
             "bottom": settings.HALL_RATING_TALK_BOTTOM,
             "rank_min": settings.HALL_RATING_RANK_MIN,
         },
+        request=request,
     )
 
 

@@ -98,3 +98,28 @@ def test_a_bar_is_split_by_the_shares_of_the_levels():
     svg = level_bars_svg([("A01", {"satisfied": 3, "dissatisfied": 1})], title="t")
     assert "3 (75%)" in svg and "1 (25%)" in svg
     assert level_bars_svg([], title="t") == ""
+
+
+def test_a_cached_page_shows_a_new_rating_at_once(admin, window):
+    from django.utils import timezone
+
+    rate(window, Level.SATISFIED, 2, month=timezone.localdate())
+    url = reverse("rating_stats")
+    first = admin.get(url).content.decode()
+    assert 'class="stat">2<' in first
+    rate(window, Level.DISSATISFIED, 1, month=timezone.localdate())
+    assert 'class="stat">3<' in admin.get(url).content.decode()
+    rollups.rollup_refresh(timezone.localdate())  # a rebuild moves the figures to the rollup
+    assert 'class="stat">3<' in admin.get(url).content.decode()
+
+
+def test_a_renamed_window_shows_its_new_name_at_once(admin, window):
+    from hall.audit import audit_record
+
+    rate(window, Level.SATISFIED, 1, month=MARCH)
+    url = reverse("rating_stats") + "?month=2026-03"
+    assert "企业登记" in admin.get(url).content.decode()
+    window.name = "新名字窗口"
+    window.save()
+    audit_record(actor=None, instance=window, action="update", changes={})
+    assert "新名字窗口" in admin.get(url).content.decode()
