@@ -1,7 +1,8 @@
 """Data for the rating benchmarks (bench/run_rating_post.sh, bench/run_rating_stats.sh).
 
     .venv/bin/python bench/rating_data.py tokens 200000 FILE   # issue tokens, one per line to FILE
-    .venv/bin/python bench/rating_data.py ratings 100000       # this month's ratings, rolled up
+    .venv/bin/python bench/rating_data.py ratings 100000       # a month's ratings, rolled up;
+                                                               # prints the month (YYYY-MM)
     .venv/bin/python bench/rating_data.py count-token-ratings  # ratings made with a token
 
 Tokens are spread over the active windows, each naming the staff member seated there; the
@@ -71,9 +72,17 @@ def ratings(n: int) -> None:
     rng = random.Random(7)
     levels = [lvl for lvl, _w in LEVEL_WEIGHTS]
     weights = [w for _lvl, w in LEVEL_WEIGHTS]
+    # This month when two days of it have passed, else last month (the page's month selector
+    # shows it): either way a month of real ratings, none in the future.
     now = timezone.now()
-    start = timezone.localtime(now).replace(day=1, hour=8, minute=0, second=0, microsecond=0)
-    span = max(int((now - start).total_seconds()) - 3600, 3600)
+    local = timezone.localtime(now)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if (local - start).days < 2:
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    end = min(
+        now - datetime.timedelta(hours=1), (start + datetime.timedelta(days=32)).replace(day=1)
+    )
+    span = int((end - start).total_seconds())
     batch = []
     for i in range(n):
         w = windows[i % len(windows)]
@@ -92,7 +101,9 @@ def ratings(n: int) -> None:
             Rating.objects.bulk_create(batch)
             batch = []
     Rating.objects.bulk_create(batch)
-    rollup_refresh(now.date())
+    rollup_refresh(start.date())
+    rollup_refresh(local.date())
+    print(f"{start:%Y-%m}")
 
 
 def count_token_ratings() -> None:
