@@ -170,14 +170,9 @@ def months_counts(
             "month", "covered_until"
         )
     )
-    need = {}
-    for m in months:
-        start, end = month_bounds(m)
-        until = covered.get(m) or start
-        if until < end:
-            need[m] = until
-    if need:
-        _add_tail(result, need, fields)
+    ranges = _tail_ranges(first, last, covered)
+    if ranges:
+        _add_tail(result, ranges, fields)
     return result
 
 
@@ -187,12 +182,10 @@ def _key(fields: list[str], values: list) -> list:
     return [given.get(f) for f in SUBJECTS]
 
 
-def _add_tail(result: dict[datetime.date, MonthCounts], need: dict, fields: list[str]) -> None:
-
+def _add_tail(result: dict[datetime.date, MonthCounts], ranges: list, fields: list[str]) -> None:
     tail = Q()
-    for m, until in need.items():
-        _start, end = month_bounds(m)
-        tail |= Q(created_at__gte=until, created_at__lt=end)
+    for since, end in ranges:
+        tail |= Q(created_at__gte=since, created_at__lt=end)
     tz = timezone.get_current_timezone()
     rows = (
         counted_ratings()
@@ -240,11 +233,27 @@ def trend_by_department(last: datetime.date, months: int = 12) -> dict[int, list
     return dict(out)
 
 
+def _tail_ranges(first: datetime.date, last: datetime.date, covered: dict) -> list[tuple]:
+    """The instants not in the rollup, as few ranges as possible: each month from its reach
+    (or its start) to its end, neighbours merged."""
+    ranges: list[list] = []
+    m = first
+    while m <= last:
+        start, end = month_bounds(m)
+        since = covered.get(m) or start
+        if since < end:
+            if ranges and ranges[-1][1] == since:
+                ranges[-1][1] = end
+            else:
+                ranges.append([since, end])
+        m = add_months(m, 1)
+    return [tuple(r) for r in ranges]
+
+
 def signature(first: datetime.date, last: datetime.date) -> str:
     """What the counts of the months ``first``..``last`` depend on, in two small queries: each
-    month's rollup reach and rebuild time, and the count and newest id of the ratings from the
-    first month's reach that falls short of its end (a superset of the live tail: one plain
-    range, cheap to build and to run). Any new rating or rebuild gives another signature, so
+    month's rollup reach and rebuild time, and the count and newest id of the ratings past the
+    reach (an index range or two). Any new rating or rebuild gives another signature, so
     figures cached under it are never stale and need no invalidation."""
     first, last = month_start(first), month_start(last)
     states = list(
@@ -252,20 +261,12 @@ def signature(first: datetime.date, last: datetime.date) -> str:
         .order_by("month")
         .values_list("month", "covered_until", "refreshed_at")
     )
-    covered = {m: until for m, until, _at in states}
-    since, m = None, first
-    while m <= last and since is None:
-        start, end = month_bounds(m)
-        until = covered.get(m) or start
-        if until < end:
-            since = until
-        m = add_months(m, 1)
+    ranges = _tail_ranges(first, last, {m: until for m, until, _at in states})
     live = {"n": 0, "top": 0}
-    if since is not None:
-        live = (
-            counted_ratings()
-            .filter(created_at__gte=since, created_at__lt=month_bounds(last)[1])
-            .aggregate(n=Count("id"), top=Max("id"))
-        )
+    if ranges:
+        tail = Q()
+        for since, end in ranges:
+            tail |= Q(created_at__gte=since, created_at__lt=end)
+        live = counted_ratings().filter(tail).aggregate(n=Count("id"), top=Max("id"))
     rebuilt = ",".join(f"{m:%Y%m}@{at.timestamp():.6f}" for m, _until, at in states)
     return f"{rebuilt}|{live['n']}|{live['top'] or 0}"
