@@ -36,6 +36,7 @@ from appraisal.models import EntryProposal, Rule, ScoreEntry
 from appraisal.proposals import entry_propose, proposal_dismiss
 from appraisal.rulebooks import rules_in_force
 from appraisal.services import score_entry_reverse
+from complaints import rollups
 from complaints.models import (
     BAD_LEVELS,
     BadRatingCase,
@@ -593,6 +594,8 @@ def review_decide(*, author, case: BadRatingCase, invalid: bool, reason: str) ->
         _close(case, State.INVALID)
         Rating.objects.filter(pk=case.rating_id).update(counted=False)
         case.rating.counted = False
+        # The month's rollup holds the rating: rebuilt once this commits, it leaves it out.
+        rollups.rollup_request(timezone.localtime(case.rating.created_at).date())
     else:
         case.state, case.resume_state = case.resume_state or State.PENDING, ""
     case.save()

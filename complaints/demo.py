@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from complaints.models import Level, Rating, RatingReason, RatingToken
 from complaints.ratings import fingerprint, window_codes
+from complaints.rollups import rollup_refresh
 from complaints.selectors import month_bounds
 from hall import demo_data
 from hall.workcalendar import WorkCalendar
@@ -262,4 +263,6 @@ def seed_ratings(*, rng_seed: int = 2026, today: datetime.date | None = None) ->
         if Rating.objects.filter(Q(created_at__gte=start) & Q(created_at__lt=end)).exists():
             continue
         result.created["ratings"] += builder.build(month, until=today)
+    for n in range(HISTORY_MONTHS, -1, -1):  # what beat would have rolled up by now
+        rollup_refresh(_add_months(this_month, -n))
     return result

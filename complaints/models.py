@@ -623,3 +623,51 @@ class ComplaintStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RatingMonth(models.Model):
+    """The monthly rollup of ratings: how many ratings of one level a window got in a month,
+    by the staff member they name (none when the hall could not tell who served) and the
+    department they counted for. Rebuilt from the ratings by ``complaints.rollups``, never
+    edited by hand; the statistics read it instead of scanning 100,000 ratings a month."""
+
+    month = models.DateField()  # the first day of the month
+    window = models.ForeignKey("windows.Window", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("windows.Department", on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        "staff.StaffMember", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "window", "department", "staff", "level"],
+                condition=Q(staff__isnull=False),
+                name="rating_month_unique_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "window", "department", "level"],
+                condition=Q(staff__isnull=True),
+                name="rating_month_unique_nostaff",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values), name="rating_month_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.window_id} {self.level} {self.count}"
+
+
+class RatingRollup(models.Model):
+    """How far a month's rollup reaches: its rows count exactly the ratings made before
+    ``covered_until``; the statistics add the ratings made since, read live."""
+
+    month = models.DateField(unique=True)
+    covered_until = models.DateTimeField()
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} → {self.covered_until:%Y-%m-%d %H:%M}"

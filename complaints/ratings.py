@@ -165,7 +165,10 @@ def _clean(
     if level not in Level.values:
         errors["level"] = [_("Choose how satisfied you are.")]
     codes = {str(c) for c in reason_codes if c}
-    reasons = list(RatingReason.objects.filter(code__in=codes, active=True, level=level))
+    # No reason ticked (most ratings): no query.
+    reasons = (
+        list(RatingReason.objects.filter(code__in=codes, active=True, level=level)) if codes else []
+    )
     if len(reasons) != len(codes) and "level" not in errors:
         errors["reasons"] = [_("Choose reasons from the list of the level you chose.")]
     comment, name, phone = comment.strip(), name.strip(), phone.strip()

@@ -1,8 +1,9 @@
 """Reads of the ratings: the month's indicators per window, department and staff member, the
 ranking and the windows called in for a talk (约谈), and a staff member's own ratings.
 
-Each table is one aggregate query grouped by its subject plus one query for the subjects'
-names, however many ratings the month holds.
+The counts come from the monthly rollup plus the ratings made since it was last rebuilt
+(``complaints.rollups``): a few grouped queries over a few thousand rollup rows and minutes of
+ratings, plus one query for the subjects' names, however many ratings the month holds.
 """
 
 from __future__ import annotations
@@ -10,43 +11,41 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from complaints.models import BAD_LEVELS, Level, Rating
+from complaints.rollups import (
+    LEVELS,
+    MonthCounts,
+    add_months,
+    month_bounds,
+    month_counts,
+    months_counts,
+)
 from staff.models import StaffMember
 from windows.models import Department, Window
 
 HUNDRED = Decimal(100)
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The month's first instant and the next month's, in the hall's time zone."""
-    start = month.replace(day=1)
-    nxt = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    as_dt = datetime.datetime.combine
-    return (
-        timezone.make_aware(as_dt(start, datetime.time()), tz),
-        timezone.make_aware(as_dt(nxt, datetime.time()), tz),
-    )
+ONE_DECIMAL = Decimal("0.1")
+BAD = tuple(str(level) for level in BAD_LEVELS)  # plain strings: enum members hash slowly
 
 
 def previous_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return add_months(month.replace(day=1), -1)
 
 
 def satisfaction_rate(counts: dict[str, int]) -> Decimal | None:
     """Σ weight × count ÷ all ratings, in per cent to one decimal; None with no rating.
     The weights are ``HALL_RATING_SATISFACTION_WEIGHTS`` (default: the top three levels)."""
-    total = sum(counts.get(level, 0) for level in Level.values)
+    total = sum(counts.get(level, 0) for level in LEVELS)
     if not total:
         return None
     weights = settings.HALL_RATING_SATISFACTION_WEIGHTS
-    weighted = sum(Decimal(str(weights.get(lvl, 0))) * counts.get(lvl, 0) for lvl in Level.values)
-    return (weighted * HUNDRED / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    weighted = sum(Decimal(str(weights.get(lvl, 0))) * counts.get(lvl, 0) for lvl in LEVELS)
+    return (weighted * HUNDRED / total).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -58,15 +57,16 @@ class Indicator:
     rank: int | None = None
     talk: bool = False
 
-    @property
+    # Computed once: ranking a month sorts on them many times (the counts never change).
+    @cached_property
     def total(self) -> int:
-        return sum(self.counts.get(level, 0) for level in Level.values)
+        return sum(self.counts.get(level, 0) for level in LEVELS)
 
-    @property
+    @cached_property
     def bad(self) -> int:
-        return sum(self.counts.get(level, 0) for level in BAD_LEVELS)
+        return sum(self.counts.get(level, 0) for level in BAD)
 
-    @property
+    @cached_property
     def rate(self) -> Decimal | None:
         return satisfaction_rate(self.counts)
 
@@ -79,7 +79,7 @@ class Indicator:
                 level,
                 label,
                 self.counts.get(level, 0),
-                (Decimal(self.counts.get(level, 0)) * HUNDRED / total).quantize(Decimal("0.1"))
+                (Decimal(self.counts.get(level, 0)) * HUNDRED / total).quantize(ONE_DECIMAL)
                 if total
                 else None,
             )
@@ -87,78 +87,61 @@ class Indicator:
         ]
 
 
-def _level_counts(month: datetime.date, group: str) -> dict[int | None, dict[str, int]]:
-    """One query: subject id → {level: count} for the month's ratings."""
-    start, end = month_bounds(month)
-    rows = (
-        Rating.objects.filter(created_at__gte=start, created_at__lt=end)
-        .order_by()
-        .values(group)
-        .annotate(**{level: Count("id", filter=Q(level=level)) for level in Level.values})
-    )
-    return {row[group]: {level: row[level] for level in Level.values} for row in rows}
-
-
 def satisfaction_rates(month: datetime.date) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    """One query: the month's satisfaction rate per staff member and per window, only for
-    those rated. Every rating names its window; a staff member only when the hall knew who
-    served, so a window's rate counts all its ratings and a person's only those naming them.
-    """
-    start, end = month_bounds(month)
-    rows = (
-        Rating.objects.filter(created_at__gte=start, created_at__lt=end)
-        .order_by()
-        .values_list("staff_id", "window_id")
-        .annotate(**{f"n_{level}": Count("id", filter=Q(level=level)) for level in Level.values})
-    )
-    staff: dict[int, dict[str, int]] = {}
-    windows: dict[int, dict[str, int]] = {}
-    for staff_id, window_id, *numbers in rows:
-        for subject, table in ((staff_id, staff), (window_id, windows)):
-            if subject is None:
-                continue
-            counts = table.setdefault(subject, dict.fromkeys(Level.values, 0))
-            for level, n in zip(Level.values, numbers, strict=True):
-                counts[level] += n
+    """The month's satisfaction rate per staff member and per window, only for those rated
+    (from the rollup). Every rating names its window; a staff member only when the hall knew
+    who served, so a window's rate counts all its ratings and a person's only those naming
+    them."""
+    counts = month_counts(month, by=("window_id", "staff_id"))
     return (
-        {pk: satisfaction_rate(counts) for pk, counts in staff.items()},
-        {pk: satisfaction_rate(counts) for pk, counts in windows.items()},
+        {pk: satisfaction_rate(c) for pk, c in counts.staff.items() if sum(c.values())},
+        {pk: satisfaction_rate(c) for pk, c in counts.window.items() if sum(c.values())},
     )
 
 
-def hall_counts(month: datetime.date) -> Indicator:
-    start, end = month_bounds(month)
-    row = Rating.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        **{level: Count("id", filter=Q(level=level)) for level in Level.values}
-    )
-    return Indicator(subject=None, counts=row)
+def hall_counts(month: datetime.date, counts: MonthCounts | None = None) -> Indicator:
+    counts = counts or month_counts(month, by=("window_id",))
+    return Indicator(subject=None, counts=dict(counts.hall))
 
 
 def _rank(indicators: list[Indicator], key) -> list[Indicator]:
-    """Rank by satisfaction (then fewer bad ratings, then the subject's own order) those with
-    at least ``HALL_RATING_RANK_MIN`` ratings; the rest stay unranked, listed after them."""
+    """Rank by satisfaction, then fewer bad ratings, those with at least
+    ``HALL_RATING_RANK_MIN`` ratings; equal on both, they share a rank (1, 2, 2, 4) and are
+    listed in the subject's own order. The rest stay unranked, listed after them."""
     minimum = settings.HALL_RATING_RANK_MIN
     ranked = sorted(
         (i for i in indicators if i.total and i.total >= minimum),
         key=lambda i: (-i.rate, i.bad, key(i.subject)),
     )
+    previous, previous_standing = None, None
     for position, indicator in enumerate(ranked, start=1):
-        indicator.rank = position
+        standing = (indicator.rate, indicator.bad)
+        indicator.rank = previous.rank if previous and standing == previous_standing else position
+        previous, previous_standing = indicator, standing
     rest = sorted((i for i in indicators if i.rank is None), key=lambda i: key(i.subject))
     return ranked + rest
 
 
 def _bottom(indicators: list[Indicator]) -> set[int]:
+    """The bottom ``HALL_RATING_TALK_BOTTOM`` of the ranked, and anyone tied with the last of
+    them (a tie at the edge is not settled by the window's number)."""
     ranked = [i for i in indicators if i.rank is not None]
     n = settings.HALL_RATING_TALK_BOTTOM
-    return {i.subject.pk for i in ranked[-n:]} if n > 0 else set()
+    if n <= 0 or not ranked:
+        return set()
+    edge = ranked[-min(n, len(ranked))].rank
+    return {i.subject.pk for i in ranked if i.rank >= edge}
 
 
-def window_indicators(month: datetime.date) -> list[Indicator]:
+def window_indicators(
+    month: datetime.date, table: dict[datetime.date, MonthCounts] | None = None
+) -> list[Indicator]:
     """Every active window (and any retired one rated that month), ranked, with the talk flag
-    on windows in the bottom ``HALL_RATING_TALK_BOTTOM`` this month and the month before."""
-    counts = _level_counts(month, "window_id")
-    before = _level_counts(previous_month(month), "window_id")
+    on windows in the bottom ``HALL_RATING_TALK_BOTTOM`` this month and the month before.
+    ``table``: this month's and the month before's counts, when the caller has them."""
+    month = month.replace(day=1)
+    table = table or months_counts(previous_month(month), month, by=("window_id",))
+    counts, before = table[month].window, table[previous_month(month)].window
     windows = list(
         Window.objects.filter(Q(active=True) | Q(pk__in=[*counts, *before])).select_related(
             "department"
@@ -173,8 +156,10 @@ def window_indicators(month: datetime.date) -> list[Indicator]:
     return now
 
 
-def department_indicators(month: datetime.date) -> list[Indicator]:
-    counts = _level_counts(month, "department_id")
+def department_indicators(
+    month: datetime.date, counts: MonthCounts | None = None
+) -> list[Indicator]:
+    counts = (counts or month_counts(month, by=("department_id",))).department
     departments = Department.objects.filter(Q(active=True) | Q(pk__in=list(counts)))
     return _rank(
         [Indicator(d, counts.get(d.pk, {})) for d in departments],
@@ -182,11 +167,10 @@ def department_indicators(month: datetime.date) -> list[Indicator]:
     )
 
 
-def staff_indicators(month: datetime.date) -> list[Indicator]:
+def staff_indicators(month: datetime.date, counts: MonthCounts | None = None) -> list[Indicator]:
     """Staff members rated in the month (a rating names a person only when the hall knew who
     served), ranked."""
-    counts = _level_counts(month, "staff_id")
-    counts.pop(None, None)
+    counts = (counts or month_counts(month, by=("staff_id",))).staff
     people = StaffMember.objects.filter(pk__in=list(counts)).select_related("department", "window")
     return _rank(
         [Indicator(s, counts.get(s.pk, {})) for s in people], lambda s: (s.employee_no, s.pk)

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from complaints import views, views_cases
+from complaints import views, views_cases, views_tokens
 
 urlpatterns = [
     path("rate/<slug:code>/", views.rate, name="rating_form"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("ratings/cards/<int:pk>/", views.rating_card, name="rating_card"),
     path("ratings/cards/<int:pk>/kiosk/", views.kiosk_pair, name="rating_kiosk_pair"),
     path("ratings/my/", views.my_ratings, name="rating_my"),
+    path("ratings/tokens/", views_tokens.token_list, name="rating_tokens"),
+    path("ratings/tokens/<int:pk>/", views_tokens.token_show, name="rating_token_show"),
     path("ratings/reasons/", include(views.reasons.urls())),
     # Bad-rating rectification (差评整改).
     path("ratings/cases/", views_cases.case_list, name="bad_rating_case_list"),

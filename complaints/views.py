@@ -8,29 +8,34 @@ from __future__ import annotations
 import datetime
 import io
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
 from appraisal.selectors import parse_month, staff_for_user
-from complaints import ratings, selectors
+from complaints import charts, ratings, rollups, selectors
 from complaints.forms import RatingForm, RatingReasonForm
 from complaints.models import BadRatingCase, Level, RatingReason
+from hall.audit import audit_head
+from hall.cache import fragment_key
 from hall.catalogue import Catalogue, Column, Filter
 from hall.roles import WINDOW_STAFF, admin_required, role_required
-from windows.models import Window
+from windows.models import Department, Window
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEVICE_COOKIE, DEVICE_SALT = "hall_rater", "complaints.rating.device"
@@ -280,21 +285,75 @@ def _month_from(request: HttpRequest) -> datetime.date:
 
 
 BY = ("window", "department", "staff")
+# What each tab groups by (always the window: the talk flag and the bars need it).
+BY_FIELDS = {
+    "window": ("window_id",),
+    "department": ("window_id", "department_id"),
+    "staff": ("window_id", "staff_id"),
+}
+TREND_MONTHS = 12
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _stats_filter(rows: list, by: str, department: int | None, window: int | None) -> list:
+    """The rows of the chosen department and window (ranks stay the hall's)."""
+
+    def keep(subject) -> bool:
+        if by == "window":
+            dept, win = subject.department_id, subject.pk
+        elif by == "department":
+            dept, win = subject.pk, None
+        else:
+            dept, win = subject.department_id, subject.window_id
+        return (department is None or dept == department) and (
+            window is None or win is None or win == window
+        )
+
+    return [i for i in rows if keep(i.subject)]
+
+
+def _stats_tables(month: datetime.date, by: str, department: int | None, window: int | None):
+    table = rollups.months_counts(selectors.previous_month(month), month, BY_FIELDS[by])
+    windows = selectors.window_indicators(month, table)
+    rows = {
+        "window": lambda: windows,
+        "department": lambda: selectors.department_indicators(month, table[month]),
+        "staff": lambda: selectors.staff_indicators(month, table[month]),
+    }[by]()
+    return table, windows, _stats_filter(rows, by, department, window)
 
 
 @admin_required
 def rating_stats(request: HttpRequest) -> HttpResponse:
+    """The month's statistics. The figures, charts and table are rendered once per state of
+    the data and cached under a key of the rollup's state, the live ratings' count and newest
+    id and the audit head (names of windows, departments, staff): a new rating, a rebuild or a
+    renamed window makes a new key, so the page is never stale and needs no invalidation."""
     month = _month_from(request)
     by = request.GET.get("by") if request.GET.get("by") in BY else "window"
-    windows = selectors.window_indicators(month)
-    rows = {
-        "window": lambda: windows,
-        "department": lambda: selectors.department_indicators(month),
-        "staff": lambda: selectors.staff_indicators(month),
-    }[by]()
-    page = Paginator(rows, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    department, window = _int_param(request, "department"), _int_param(request, "window")
+    chosen = (("department", department), ("window", window))
+    filter_query = urlencode({name: pk for name, pk in chosen if pk})
+    key = fragment_key(
+        "rating-stats",
+        get_language(),
+        timezone.localdate(),
+        month,
+        by,
+        department,
+        window,
+        request.GET.get("page", ""),
+        rollups.signature(rollups.add_months(month, 1 - TREND_MONTHS), month),
+        audit_head(),
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _stats_body(request, month, by, department, window, filter_query)
+        cache.set(key, body, 600)
     return render(
         request,
         "complaints/stats.html",
@@ -303,14 +362,61 @@ def rating_stats(request: HttpRequest) -> HttpResponse:
             "previous": selectors.previous_month(month),
             "next": _next_month(month),
             "by": by,
-            "hall": selectors.hall_counts(month),
+            "filter_query": filter_query,
+            "body": body,
+        },
+    )
+
+
+def _stats_body(
+    request: HttpRequest,
+    month: datetime.date,
+    by: str,
+    department: int | None,
+    window: int | None,
+    filter_query: str,
+) -> str:
+    table, windows, rows = _stats_tables(month, by, department, window)
+    departments = list(Department.objects.filter(active=True).order_by("display_order", "code"))
+    shown = _stats_filter(windows, "window", department, window)
+    bars = charts.level_bars_svg(
+        [(f"{i.subject.number} {i.subject.name}", i.counts) for i in shown if i.total],
+        title=_("Ratings by level per window, %(month)s") % {"month": f"{month:%Y-%m}"},
+    )
+    trend = rollups.trend_by_department(month, TREND_MONTHS)
+    names = {d.pk: d.short_name or d.name for d in departments}
+    series = [
+        (names.get(pk, str(pk)), [(m, selectors.satisfaction_rate(c)) for m, c in points])
+        for pk, points in sorted(trend.items(), key=lambda kv: names.get(kv[0], ""))
+        if department is None or pk == department
+    ]
+    lines = charts.trend_lines_svg(
+        series, title=_("Satisfaction rate per department, last 12 months")
+    )
+    page = Paginator(rows, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render_to_string(
+        "complaints/_stats_body.html",
+        {
+            "month": month,
+            "by": by,
+            "hall": selectors.hall_counts(month, table[month]),
             "talk": [i for i in windows if i.talk],
             "page": page,
+            "table_rows": charts.stats_rows_html(by, page.object_list),
             "levels": Level.choices,
             "querystring": params.urlencode(),
+            "filters": {"department": department or "", "window": window or ""},
+            "filter_query": filter_query,
+            "departments": departments,
+            "window_choices": [i.subject for i in windows],
+            "bars": bars,
+            "lines": lines,
             "bottom": settings.HALL_RATING_TALK_BOTTOM,
             "rank_min": settings.HALL_RATING_RANK_MIN,
         },
+        request=request,
     )
 
 
@@ -329,13 +435,16 @@ def _subject_cells(by: str, subject) -> list:
 
 @admin_required
 def rating_stats_export(request: HttpRequest) -> HttpResponse:
+    """The three tables of the month, each honouring the page's department and window."""
     month = _month_from(request)
+    department, window = _int_param(request, "department"), _int_param(request, "window")
     wb = Workbook(write_only=True)
     labels = [str(label) for _value, label in Level.choices]
+    table = rollups.months_counts(selectors.previous_month(month), month)
     sheets = [
-        ("window", _("Windows"), selectors.window_indicators(month)),
-        ("department", _("Departments"), selectors.department_indicators(month)),
-        ("staff", _("Staff"), selectors.staff_indicators(month)),
+        ("window", _("Windows"), selectors.window_indicators(month, table)),
+        ("department", _("Departments"), selectors.department_indicators(month, table[month])),
+        ("staff", _("Staff"), selectors.staff_indicators(month, table[month])),
     ]
     for by, title, rows in sheets:
         ws = wb.create_sheet(str(title))
@@ -344,7 +453,7 @@ def rating_stats_export(request: HttpRequest) -> HttpResponse:
         if by == "window":
             header.append(_("Called in for a talk (约谈)"))
         ws.append([str(h) for h in header])
-        for i in rows:
+        for i in _stats_filter(rows, by, department, window):
             line = [i.rank or "", *_subject_cells(by, i.subject), i.total]
             line += [count for _level, _label, count, _share in i.shares]
             line += [float(i.rate) if i.rate is not None else "", i.bad]

@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks_desk.complaints_overdue",
         "schedule": crontab(minute=30, hour=8),
     },
+    # Ratings: rebuild the current month's rollup (and last month's, once, after it ends), so
+    # the statistics read minutes of ratings live instead of the whole month.
+    "ratings-rollup-current": {
+        "task": "complaints.tasks.ratings_rollup_current",
+        "schedule": timedelta(minutes=env_int("HALL_RATING_ROLLUP_MINUTES", 10)),
+    },
     # Pick up calendar syncs that were requested while the broker was down.
     "calendar-sync-pending": {
         "task": "hall.tasks.calendar_sync_pending",
@@ -274,6 +280,9 @@ HALL_BAD_RATING_EXTENSION_MAX_DAYS = env_int("HALL_BAD_RATING_EXTENSION_MAX_DAYS
 # The rule a verified bad rating is proposed under; empty → the first deduction rule of the
 # "public rating" category in force for the subject (staff member, else window).
 HALL_BAD_RATING_RULE_CODE = env_str("HALL_BAD_RATING_RULE_CODE", "")
+# The rollup's cut-off stays this far behind the clock: a rating whose transaction is still
+# open when the rollup is rebuilt is then read live instead of being missed by both.
+HALL_RATING_ROLLUP_LAG_SECONDS = env_int("HALL_RATING_ROLLUP_LAG_SECONDS", 120)
 # The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 

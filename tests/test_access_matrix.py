@@ -156,6 +156,8 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "rating_card": ("window", ADMIN_ONLY),
     "rating_kiosk_pair": ("window", ADMIN_ONLY),
     "rating_my": (None, STAFF_ONLY),
+    "rating_tokens": (None, STAFF_ONLY),
+    "rating_token_show": ("rating_token_pk", OWN_ENTRY),  # another window's token: 404
     "rating_reason_list": (None, ADMIN_ONLY),
     "rating_reason_create": (None, ADMIN_ONLY),
     "rating_reason_detail": ("rating_reason", ADMIN_ONLY),
@@ -384,6 +386,7 @@ def url_objects(
         "guide_material": {"code": item.code, "pk": material.pk},
         "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
         "rating_token": {"token": token_issue(window=rating_window).token},
+        "rating_token_pk": {"pk": token_issue(window=rating_window).pk},
         "rating_reason": {"pk": RatingReason.objects.create(level="satisfied", code="S99").pk},
         "published_month": {"month": published_month.month},
         "document": {"pk": sheet.pk},

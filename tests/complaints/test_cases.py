@@ -305,6 +305,27 @@ def test_an_invalid_rating_never_touches_the_score_and_is_not_counted(
     assert not EntryProposal.objects.exists() and not ScoreEntry.objects.exists()
 
 
+def test_an_invalid_rating_leaves_the_rolled_up_figures(
+    case, admin_user, staff_member, settings, django_capture_on_commit_callbacks
+):
+    from complaints import rollups
+    from complaints.models import RatingRollup
+    from complaints.selectors import satisfaction_rates
+
+    settings.HALL_RATING_ROLLUP_LAG_SECONDS = 0
+    rating = case.rating
+    month = timezone.localtime(rating.created_at).date().replace(day=1)
+    rollups.rollup_refresh(month)  # the bad rating is in the month's rollup, not read live
+    assert RatingRollup.objects.get(month=month).covered_until >= rating.created_at
+    staff_rates, _windows = satisfaction_rates(month)
+    assert staff_rates[staff_member.pk] == 0
+    cases.review_ask(author=staff_member.user, case=case, ground="mistaken", reason="评错窗口")
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.review_decide(author=admin_user, case=case, invalid=True, reason="监控显示非本窗口")
+    staff_rates, _windows = satisfaction_rates(month)
+    assert staff_member.pk not in staff_rates  # no counted rating left: not rated at all
+
+
 def test_a_proposed_deduction_is_dismissed_when_judged_invalid(
     case, admin_user, staff_member, rating_rule
 ):

@@ -72,6 +72,7 @@ JOURNEYS = [
         ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/", "/complaints/my/"],
         "高红佳",
     ),
+    ("S0001", "phone", ["/ratings/tokens/"], "A01"),
     ("S0001", "phone", ["/notices/"], "通知"),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
