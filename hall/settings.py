@@ -264,3 +264,22 @@ HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 HALL_AWAY_LIMIT_MINUTES = env_int("HALL_AWAY_LIMIT_MINUTES", 15)
 # How often the hall's big-screen floor board asks for fresh signs.
 HALL_BOARD_REFRESH_SECONDS = env_int("HALL_BOARD_REFRESH_SECONDS", 20)
+
+# Receipts (issue 6): the notices of acceptance, correction and refusal.
+# A correction notice must be issued within this many working days of receipt; otherwise the
+# application counts as accepted from the day it was received (Administrative Licensing Law
+# art. 32).
+HALL_RECEIPT_CORRECTION_DAYS = env_int("HALL_RECEIPT_CORRECTION_DAYS", 5)
+# The applicant's remedies printed on a refusal: administrative review (复议) and litigation
+# (诉讼). Empty bodies print the generic names ("the district people's government", "the
+# people's court with jurisdiction").
+HALL_RECEIPT_REVIEW_BODY = env_str("HALL_RECEIPT_REVIEW_BODY", "")
+HALL_RECEIPT_REVIEW_DAYS = env_int("HALL_RECEIPT_REVIEW_DAYS", 60)
+HALL_RECEIPT_LITIGATION_BODY = env_str("HALL_RECEIPT_LITIGATION_BODY", "")
+HALL_RECEIPT_LITIGATION_MONTHS = env_int("HALL_RECEIPT_LITIGATION_MONTHS", 6)
+# The word of each kind's serial number: 〔2026〕受字第00012号.
+HALL_RECEIPT_PREFIXES = {
+    "acceptance": env_str("HALL_RECEIPT_PREFIX_ACCEPTANCE", "受"),
+    "correction": env_str("HALL_RECEIPT_PREFIX_CORRECTION", "补"),
+    "refusal": env_str("HALL_RECEIPT_PREFIX_REFUSAL", "不受"),
+}
