@@ -43,11 +43,20 @@ State = Application.State
 
 
 def staff_window(user):
-    """The window the user sits at as window staff, or None."""
-    member = getattr(user, "staff_member", None)
-    if member is None or not member.active:
+    """The window the user sits at as window staff, or None; one query, kept on the user."""
+    if not user.is_authenticated:
         return None
-    return member.window if member.window_id and member.window.active else None
+    cached = getattr(user, "_hall_window", False)
+    if cached is not False:
+        return cached
+    from staff.models import StaffMember
+
+    member = (
+        StaffMember.objects.select_related("window").filter(user_id=user.pk, active=True).first()
+    )
+    window = member.window if member and member.window_id and member.window.active else None
+    user._hall_window = window
+    return window
 
 
 def applications_for(user):
@@ -268,7 +277,7 @@ def receipt_issue(
     today = timezone.localdate(now)
     # Lock the application: two clicks (or two staff) on one application queue here.
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("window", "item")
         .get(pk=application.pk)
     )

@@ -17,6 +17,7 @@ from appraisal.models import Appeal, AppraisalMonth, EntryProposal, MonthlyResul
 from appraisal.services import score_entry_add
 from complaints.models import RatingReason
 from complaints.ratings import token_issue, window_codes
+from guides import receipts
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import CalendarDay, Document, DutyLogEntry, DutyShift
 from tests.appraisal.factories import RuleFactory
@@ -49,6 +50,8 @@ OWN_ENTRY = {**NO_ROLE, "staff": 200, "other_staff": 404}  # the entry is the st
 LIAISON_ONLY = {**NO_ROLE, "liaison": 200}
 ON_DUTY = {**NO_ROLE, "admin": 200, "supervisor": 200}  # the duty desk: supervisor and admin
 ON_DUTY_POST = {**NO_ROLE, "admin": 405, "supervisor": 405}
+AT_WINDOW = {**NO_ROLE, "admin": 200, "staff": 200, "other_staff": 200}  # window PC
+OWN_WINDOW = {**AT_WINDOW, "other_staff": 404}  # the object is at the staff persona's window
 
 # name → (kwargs builder key, expected statuses for GET)
 MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
@@ -185,6 +188,18 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "duty_photo": ("duty_entry", ON_DUTY),
     "duty_inspection": (None, ON_DUTY),
     "duty_inspection_window": ("window", ON_DUTY),
+    # Receipts at the window: staff their own window's (the application and its notice are
+    # at the staff persona's window), the hall office all; voiding and the counts are the
+    # hall office's.
+    "receipt_list": (None, AT_WINDOW),
+    "receipt_detail": ("receipt", OWN_WINDOW),
+    "receipt_pdf": ("receipt", OWN_WINDOW),
+    "receipt_void": ("receipt", ADMIN_POST_ONLY),
+    "receipt_application_list": (None, AT_WINDOW),
+    "receipt_application_create": (None, AT_WINDOW),
+    "receipt_application": ("application", OWN_WINDOW),
+    "receipt_issue": ("application_kind", OWN_WINDOW),
+    "receipt_abnormal": (None, ADMIN_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -297,7 +312,23 @@ def url_objects(
         follow_up=True,
         photo=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"),
     )
+    # An application at the staff persona's window with a notice of acceptance.
+    staff_member.window.items.add(item)
+    application = receipts.application_register(
+        actor=staff_member.user,
+        window=staff_member.window,
+        item=item,
+        applicant_name="重庆渝新商贸有限公司",
+        applicant_id="91500106MA5U123456",
+        contact="13812348000",
+    )
+    receipt = receipts.receipt_issue(
+        actor=staff_member.user, application=application, kind="acceptance"
+    )
     return {
+        "receipt": {"pk": receipt.pk},
+        "application": {"pk": application.pk},
+        "application_kind": {"pk": application.pk, "kind": "refusal"},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},
