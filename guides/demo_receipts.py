@@ -135,7 +135,7 @@ def _at(day: datetime.date, minutes: int) -> datetime.datetime:
 
 def _demo_windows() -> list[tuple[Window, object]]:
     """Windows with a published guide among their items (A01 always), each with the user who
-    sits there: up to seven."""
+    sits there: up to six."""
     with_guides = set(
         GuideEdition.objects.filter(status=GuideEdition.Status.PUBLISHED).values_list(
             "guide__item_id", flat=True
@@ -155,7 +155,7 @@ def _demo_windows() -> list[tuple[Window, object]]:
         if w.number == "A01" or any(i.pk in with_guides for i in items):
             chosen.append((w, seats[w.pk]))
     a01 = [c for c in chosen if c[0].number == "A01"]
-    return (a01 + [c for c in chosen if c[0].number != "A01"])[:7]
+    return (a01 + [c for c in chosen if c[0].number != "A01"])[:6]
 
 
 @transaction.atomic
@@ -173,13 +173,13 @@ def seed_receipts(*, rng_seed: int = 2026, today: datetime.date | None = None) -
         for n in range((today - start).days)
         if cal.is_working_day(start + datetime.timedelta(days=n))
     ]
-    recent = days[-8:]
+    recent = days[-7:]
     older = days[:-8]
     events: list[tuple[datetime.datetime, int, str, dict]] = []
     plans = []
     for w, user in _demo_windows():
         items = [i for i in w.items.all() if i.active]
-        for _n in range(34):
+        for _n in range(24):
             day = rng.choice(older)
             plans.append((w, user, rng.choice(items), _at(day, rng.randint(0, 420)), "old"))
         for _k in range(2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guides.models import ApprovalItem, GuideEdition, Receipt
 from windows.models import Window
@@ -109,7 +110,7 @@ class RefusalForm(forms.Form):
         error_messages={"required": _("Give the reason for not accepting.")},
     )
     legal_basis = forms.CharField(
-        label=_("Legal basis"),
+        label=pgettext_lazy("refusal", "Legal basis"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         error_messages={"required": _("Give the legal basis for not accepting.")},

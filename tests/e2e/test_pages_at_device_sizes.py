@@ -43,6 +43,9 @@ JOURNEYS = [
             "/duty/roster/",
             "/duty/shifts/",
             "/windows/signs/month/",
+            "/receipts/",
+            "/receipts/applications/?state=pending",
+            "/receipts/abnormal/",
         ],
         "沙坪坝",
     ),
@@ -51,6 +54,18 @@ JOURNEYS = [
     ("supervisor", "tablet_portrait", ["/"], "A01"),
     ("S0001", "phone", ["/", "/accounts/password/", "/appraisal/my/", "/ratings/my/"], "高红佳"),
     ("S0001", "phone", ["/notices/"], "通知"),
+    # The window PC (1024×768): receipts at window A01.
+    (
+        "S0001",
+        "tablet",
+        [
+            "/receipts/applications/",
+            "/receipts/applications/?state=pending",
+            "/receipts/applications/new/",
+            "/receipts/",
+        ],
+        "A01",
+    ),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
 
