@@ -287,3 +287,211 @@ class GuideFaq(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+# --- receipts: applications received at a window and the notices issued on them ------------
+
+
+class Application(models.Model):
+    """An application (申请) received at a window for one approval item.
+
+    Its ``state`` follows the notices issued on it (``guides.receipts`` keeps it in step, in
+    the same transaction): received → correction (materials missing) → accepted or refused.
+    ``correction_due_on`` is the last working day a correction notice may be issued; an
+    application still only "received" after it counts as accepted from its receipt date.
+    """
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received, no notice yet")
+        CORRECTION = "correction", _("Materials to be completed")
+        ACCEPTED = "accepted", pgettext_lazy("application", "Accepted")
+        REFUSED = "refused", pgettext_lazy("application", "Refused")
+
+    window = models.ForeignKey(
+        "windows.Window",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("window"),
+    )
+    item = models.ForeignKey(
+        ApprovalItem,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("approval item"),
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    applicant_id = models.CharField(_("ID card or unified social credit code"), max_length=30)
+    contact = models.CharField(_("contact phone"), max_length=30)
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    correction_due_on = models.DateField(_("correction notice due by"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RECEIVED
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(correction_due_on__gte=F("received_on")),
+                name="application_due_after_receipt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["window", "-received_at"]),
+            models.Index(fields=["state", "correction_due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} · {self.item_id} · {self.received_on}"
+
+    @property
+    def contact_masked(self) -> str:
+        from guides.receipts import mask_contact
+
+        return mask_contact(self.contact)
+
+    @property
+    def applicant_id_masked(self) -> str:
+        from guides.receipts import mask_id
+
+        return mask_id(self.applicant_id)
+
+
+class ReceiptCounter(models.Model):
+    """The last serial number issued for one kind of notice in one year.
+
+    One deployment is one hall, so (year, kind) is "per hall and year". The row is locked
+    (SELECT … FOR UPDATE) by the transaction that issues a notice and released at its commit:
+    two windows issuing at the same moment get consecutive numbers, and a transaction that
+    fails gives its number back with its rollback, so the sequence has no gaps.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=12)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="receipt_counter_year_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.last}"
+
+
+class Receipt(models.Model):
+    """A numbered notice on an application (受理 / 补正 / 不予受理), printed with the seal.
+
+    Never edited nor deleted: a mistaken notice is voided with a reason and keeps its number.
+    What the paper says is kept on the row as it was printed (the missing materials, the
+    reason, the remedies with their bodies and time limits), so a later change of the guide
+    or the settings never changes a notice already handed over.
+    """
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Notice of acceptance (受理通知书)")
+        CORRECTION = "correction", _("Notice to complete materials (补正材料通知书)")
+        REFUSAL = "refusal", _("Decision not to accept (不予受理决定书)")
+
+    FINAL = (Kind.ACCEPTANCE, Kind.REFUSAL)
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_on = models.DateField(_("issued on"))
+    # Acceptance: what the applicant is told next (the promised time limit).
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    # Correction: every missing material at once (一次性告知), from the guide and written in.
+    edition = models.ForeignKey(
+        GuideEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("guide edition"),
+    )
+    missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
+    # Refusal: the reason, its legal basis, and the applicant's remedies.
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    legal_basis = models.TextField(_("legal basis"), max_length=2000, blank=True)
+    review_body = models.CharField(_("administrative review body"), max_length=100, blank=True)
+    review_days = models.PositiveSmallIntegerField(_("review within (days)"), null=True)
+    litigation_body = models.CharField(_("court"), max_length=100, blank=True)
+    litigation_months = models.PositiveSmallIntegerField(_("litigation within (months)"), null=True)
+    # Voiding.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.TextField(_("reason for voiding"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "serial"], name="receipt_serial_unique"
+            ),
+            # One standing final notice (acceptance or refusal) per application …
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind__in=["acceptance", "refusal"], voided_at__isnull=True),
+                name="receipt_one_final_notice",
+            ),
+            # … and one standing correction notice: all missing materials are told at once.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(kind="correction", voided_at__isnull=True),
+                name="receipt_one_correction_notice",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="refusal") | (Q(reason__gt="") & Q(legal_basis__gt="")),
+                name="receipt_refusal_has_reason_and_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, void_reason="")
+                | (Q(voided_at__isnull=False) & Q(void_reason__gt="")),
+                name="receipt_void_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(serial__gte=1), name="receipt_serial_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["issued_on", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None

@@ -43,3 +43,34 @@ urlpatterns = [
         name="guide_material_file",
     ),
 ]
+
+# Receipts at the window (受理 / 补正 / 不予受理) and the abnormal-handling table.
+from guides import views_receipts  # noqa: E402
+
+urlpatterns += [
+    path("receipts/", views_receipts.receipt_list, name="receipt_list"),
+    path("receipts/<int:pk>/", views_receipts.receipt_detail, name="receipt_detail"),
+    path("receipts/<int:pk>/pdf/", views_receipts.receipt_pdf, name="receipt_pdf"),
+    path("receipts/<int:pk>/void/", views_receipts.receipt_void, name="receipt_void"),
+    path(
+        "receipts/applications/",
+        views_receipts.application_list,
+        name="receipt_application_list",
+    ),
+    path(
+        "receipts/applications/new/",
+        views_receipts.application_create,
+        name="receipt_application_create",
+    ),
+    path(
+        "receipts/applications/<int:pk>/",
+        views_receipts.application_detail,
+        name="receipt_application",
+    ),
+    path(
+        "receipts/applications/<int:pk>/<str:kind>/",
+        views_receipts.receipt_issue,
+        name="receipt_issue",
+    ),
+    path("receipts/abnormal/", views_receipts.abnormal_handling, name="receipt_abnormal"),
+]

@@ -303,3 +303,21 @@ COMPLAINTS_ESCALATE_AFTER_DAYS = env_int("COMPLAINTS_ESCALATE_AFTER_DAYS", 5)
 # The public web form: complaints per address per day; tracking look-ups per address per hour.
 COMPLAINTS_WEB_PER_IP_PER_DAY = env_int("COMPLAINTS_WEB_PER_IP_PER_DAY", 5)
 COMPLAINTS_TRACK_PER_IP_PER_HOUR = env_int("COMPLAINTS_TRACK_PER_IP_PER_HOUR", 30)
+# Receipts (issue 6): the notices of acceptance, correction and refusal.
+# A correction notice must be issued within this many working days of receipt; otherwise the
+# application counts as accepted from the day it was received (Administrative Licensing Law
+# art. 32).
+HALL_RECEIPT_CORRECTION_DAYS = env_int("HALL_RECEIPT_CORRECTION_DAYS", 5)
+# The applicant's remedies printed on a refusal: administrative review (复议) and litigation
+# (诉讼). Empty bodies print the generic names ("the district people's government", "the
+# people's court with jurisdiction").
+HALL_RECEIPT_REVIEW_BODY = env_str("HALL_RECEIPT_REVIEW_BODY", "")
+HALL_RECEIPT_REVIEW_DAYS = env_int("HALL_RECEIPT_REVIEW_DAYS", 60)
+HALL_RECEIPT_LITIGATION_BODY = env_str("HALL_RECEIPT_LITIGATION_BODY", "")
+HALL_RECEIPT_LITIGATION_MONTHS = env_int("HALL_RECEIPT_LITIGATION_MONTHS", 6)
+# The word of each kind's serial number: 〔2026〕受字第00012号.
+HALL_RECEIPT_PREFIXES = {
+    "acceptance": env_str("HALL_RECEIPT_PREFIX_ACCEPTANCE", "受"),
+    "correction": env_str("HALL_RECEIPT_PREFIX_CORRECTION", "补"),
+    "refusal": env_str("HALL_RECEIPT_PREFIX_REFUSAL", "不受"),
+}

@@ -19,6 +19,7 @@ from complaints.cases import case_open
 from complaints.desk import Target, complaint_receive
 from complaints.models import Rating, RatingReason
 from complaints.ratings import token_issue, window_codes
+from guides import receipts
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import (
     CalendarDay,
@@ -58,6 +59,8 @@ OWN_ENTRY = {**NO_ROLE, "staff": 200, "other_staff": 404}  # the entry is the st
 LIAISON_ONLY = {**NO_ROLE, "liaison": 200}
 ON_DUTY = {**NO_ROLE, "admin": 200, "supervisor": 200}  # the duty desk: supervisor and admin
 ON_DUTY_POST = {**NO_ROLE, "admin": 405, "supervisor": 405}
+AT_WINDOW = {**NO_ROLE, "admin": 200, "staff": 200, "other_staff": 200}  # window PC
+OWN_WINDOW = {**AT_WINDOW, "other_staff": 404}  # the object is at the staff persona's window
 
 # name → (kwargs builder key, expected statuses for GET)
 MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
@@ -225,6 +228,18 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "complaint_lodged": (None, EVERYONE),
     "complaint_track": (None, EVERYONE),
     "complaint_feedback": (None, dict.fromkeys(PERSONAS, 405)),
+    # Receipts at the window: staff their own window's (the application and its notice are
+    # at the staff persona's window), the hall office all; voiding and the counts are the
+    # hall office's.
+    "receipt_list": (None, AT_WINDOW),
+    "receipt_detail": ("receipt", OWN_WINDOW),
+    "receipt_pdf": ("receipt", OWN_WINDOW),
+    "receipt_void": ("receipt", ADMIN_POST_ONLY),
+    "receipt_application_list": (None, AT_WINDOW),
+    "receipt_application_create": (None, AT_WINDOW),
+    "receipt_application": ("application", OWN_WINDOW),
+    "receipt_issue": ("application_kind", OWN_WINDOW),
+    "receipt_abnormal": (None, ADMIN_ONLY),
 }
 
 # Patterns without a name: only the media files runserver serves in DEBUG.
@@ -367,6 +382,19 @@ def url_objects(
         facts="态度生硬",
         channel="desk",
     )
+    # An application at the staff persona's window with a notice of acceptance.
+    staff_member.window.items.add(item)
+    application = receipts.application_register(
+        actor=staff_member.user,
+        window=staff_member.window,
+        item=item,
+        applicant_name="重庆渝新商贸有限公司",
+        applicant_id="91500106MA5U123456",
+        contact="13812348000",
+    )
+    receipt = receipts.receipt_issue(
+        actor=staff_member.user, application=application, kind="acceptance"
+    )
     return {
         "lost_item": {"pk": lost_item.pk},
         "lost_photo": {"pk": lost_item.pk, "photo_pk": lost_photo.pk},
@@ -374,6 +402,9 @@ def url_objects(
         "bad_rating_case_step": {"pk": bad_case.pk, "action": "visit"},
         "complaint": {"pk": complaint.pk},
         "complaint_act": {"pk": complaint.pk, "action": "accept"},
+        "receipt": {"pk": receipt.pk},
+        "application": {"pk": application.pk},
+        "application_kind": {"pk": application.pk, "kind": "refusal"},
         "duty_shift": {"pk": shift.pk},
         "duty_entry": {"pk": duty_entry.pk},
         "proposal": {"pk": proposal.pk},

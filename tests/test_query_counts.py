@@ -674,3 +674,58 @@ def test_rating_token_list_query_count_does_not_grow_with_rows(staff, staff_memb
         token_issue(window=staff_member.window, staff=staff_member)
     many = _queries(staff, url)
     assert few == many == 5  # user with roles, hall profile, staff member + window, count, page
+
+
+# --- receipts at the window: notices and applications, the abnormal-handling table ----------
+
+
+def _applications(n: int, staff_member, item) -> None:
+    from guides import receipts
+
+    for i in range(n):
+        application = receipts.application_register(
+            actor=staff_member.user,
+            window=staff_member.window,
+            item=item,
+            applicant_name=f"申请人{i}",
+            applicant_id="91500106MA5U123456",
+            contact="13812348000",
+        )
+        if i % 2:  # half of them still wait for a notice, their clock running
+            kind = "refusal" if i % 4 == 1 else "acceptance"
+            receipts.receipt_issue(
+                actor=staff_member.user,
+                application=application,
+                kind=kind,
+                reason="不属于本机关职权范围",
+                legal_basis="《行政许可法》第三十二条",
+            )
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "query", "pinned"),
+    [
+        # user with roles, hall profile, windows (filter), count, rows
+        ("admin", "receipt_list", "", 5),
+        # user with roles, the staff member's window, hall profile, count, rows
+        ("staff", "receipt_list", "?kind=refusal", 5),
+        # user with roles, hall profile, count, rows, calendar days for the clocks
+        ("admin", "receipt_application_list", "", 5),
+        # user with roles, the staff member's window, hall profile, count, rows, calendar days
+        ("staff", "receipt_application_list", "?state=pending", 6),
+        # user with roles, hall profile, notices by window, deemed by window, by item, by item
+        ("admin", "receipt_abnormal", "", 6),
+    ],
+)
+def test_receipt_pages_run_the_same_queries_for_2_and_20_rows(
+    request, persona, name, query, pinned, staff_member
+):
+    client = request.getfixturevalue(persona)
+    item = ApprovalItemFactory(department=staff_member.department)
+    staff_member.window.items.add(item)
+    url = reverse(name) + query
+    _applications(2, staff_member, item)
+    few = _queries(client, url)
+    _applications(18, staff_member, item)
+    many = _queries(client, url)
+    assert few == many == pinned

@@ -50,6 +50,9 @@ JOURNEYS = [
             "/complaints/desk/",
             "/complaints/desk/?overdue=1",
             "/complaints/desk/new/",
+            "/receipts/",
+            "/receipts/applications/?state=pending",
+            "/receipts/abnormal/",
         ],
         "沙坪坝",
     ),
@@ -74,6 +77,18 @@ JOURNEYS = [
     ),
     ("S0001", "phone", ["/ratings/tokens/"], "A01"),
     ("S0001", "phone", ["/notices/"], "通知"),
+    # The window PC (1024×768): receipts at window A01.
+    (
+        "S0001",
+        "tablet",
+        [
+            "/receipts/applications/",
+            "/receipts/applications/?state=pending",
+            "/receipts/applications/new/",
+            "/receipts/",
+        ],
+        "A01",
+    ),
     ("liaison", "phone", ["/", "/appraisal/department/", "/appraisal/department/annual/"], "工商"),
 ]
 

@@ -477,6 +477,10 @@ class Command(BaseCommand):
 
             for key, n in seed_lost(rng_seed=2026).items():
                 seeder.count(key, n)
+            from guides.demo_receipts import seed_receipts
+
+            for key, n in seed_receipts(rng_seed=2026).items():
+                seeder.count(key, n)
             # The staff read the notices of past months long ago; this month's are new.
             Notice.objects.filter(
                 read_at__isnull=True,
