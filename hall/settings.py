@@ -260,7 +260,9 @@ HALL_RATING_RANK_MIN = env_int("HALL_RATING_RANK_MIN", 5)  # ratings a window ne
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
 # The hall's public address, for links printed where no request gives one: the QR codes of
 # printed guides (rendered by Celery). Empty → HALL_RATING_PUBLIC_URL, then the dev server.
-HALL_PUBLIC_URL = env_str("HALL_PUBLIC_URL", "") or HALL_RATING_PUBLIC_URL or "http://127.0.0.1:8000"
+HALL_PUBLIC_URL = (
+    env_str("HALL_PUBLIC_URL", "") or HALL_RATING_PUBLIC_URL or "http://127.0.0.1:8000"
+)
 
 # The duty desk and window status signs (issue 4).
 # An "away" sign shown longer than this turns the window's tile red on the supervisor's tablet.
