@@ -32,7 +32,8 @@ class PrintRunForm(forms.Form):
         label=gettext_lazy("Copies printed"), min_value=1, max_value=printing.MAX_COPIES
     )
     printed_on = forms.DateField(
-        label=gettext_lazy("Printed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Printed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=gettext_lazy("Note (printer, where the copies went)"),
