@@ -103,7 +103,9 @@ def test_the_short_form_is_one_page_with_limits_fees_visits_materials_place_and_
     edition, tmp_path, django_capture_on_commit_callbacks
 ):
     for n in range(12):  # a long list still fits the page
-        GuideMaterial.objects.create(edition=edition, order=10 + n, name=f"补充材料{n}", form="copy")
+        GuideMaterial.objects.create(
+            edition=edition, order=10 + n, name=f"补充材料{n}", form="copy"
+        )
     document = rendered(
         django_capture_on_commit_callbacks, lambda: printing.edition_pdf(edition, printing.SHORT)
     )
