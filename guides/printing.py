@@ -397,16 +397,16 @@ def _fees_key(e: GuideEdition) -> tuple:
 
 def changes_since(printed: GuideEdition, current: GuideEdition, materials: dict) -> list[str]:
     """What changed between the printed edition and the current one that makes the paper
-    wrong: the legal basis, the fees, the materials. ``materials``: edition id → materials."""
+    wrong: "legal_basis", "fees", "materials". ``materials``: edition id → materials."""
     changes = []
     if printed.legal_basis.strip() != current.legal_basis.strip():
-        changes.append(_("legal basis"))
+        changes.append("legal_basis")
     if _fees_key(printed) != _fees_key(current):
-        changes.append(_("fees"))
+        changes.append("fees")
     a = sorted(_material_key(m) for m in materials.get(printed.pk, []))
     b = sorted(_material_key(m) for m in materials.get(current.pk, []))
     if a != b:
-        changes.append(_("materials"))
+        changes.append("materials")
     return changes
 
 
@@ -421,6 +421,11 @@ class OutdatedPrint:
     @property
     def item(self):
         return self.printed.guide.item
+
+    @property
+    def change_labels(self) -> list[str]:
+        labels = {"legal_basis": _("legal basis"), "fees": _("fees"), "materials": _("materials")}
+        return [labels[c] for c in self.changes]
 
 
 def outdated_prints(*, guide_ids=None) -> list[OutdatedPrint]:
