@@ -40,6 +40,8 @@ JOURNEYS = [
             "/ratings/stats/",
             "/ratings/reasons/",
             "/service-guides/",
+            "/service-guides/booklets/",
+            "/service-guides/materials/",
             "/duty/roster/",
             "/duty/shifts/",
             "/windows/signs/month/",
