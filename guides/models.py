@@ -495,3 +495,59 @@ class Receipt(models.Model):
     @property
     def voided(self) -> bool:
         return self.voided_at is not None
+
+
+class PrintRun(models.Model):
+    """Copies of a guide printed on paper (印制记录): which edition, what form, how many,
+    when and who recorded it. A booklet's run is one row per edition it holds, sharing a
+    ``batch``, so "are the printed copies of this item out of date?" is asked one way."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full guide")
+        SHORT = "short", _("Short form (简版)")
+        DEPARTMENT_BOOKLET = "department_booklet", _("Department booklet")
+        HALL_BOOKLET = "hall_booklet", _("Hall booklet")
+
+    edition = models.ForeignKey(
+        GuideEdition,
+        on_delete=models.PROTECT,
+        related_name="print_runs",
+        verbose_name=_("edition"),
+    )
+    kind = models.CharField(_("printed as"), max_length=20, choices=Kind.choices)
+    copies = models.PositiveIntegerField(_("copies"))
+    printed_on = models.DateField(_("printed on"))
+    department = models.ForeignKey(
+        "windows.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department of the booklet"),
+    )
+    batch = models.UUIDField(_("print batch"), db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-printed_on", "-id"]
+        verbose_name = _("print run")
+        verbose_name_plural = _("print runs")
+        constraints = [
+            models.CheckConstraint(condition=Q(copies__gte=1), name="print_run_copies_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="department_booklet", department__isnull=False)
+                | (~Q(kind="department_booklet") & Q(department__isnull=True)),
+                name="print_run_department_only_for_its_booklet",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "printed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.edition} × {self.copies}"

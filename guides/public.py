@@ -9,10 +9,13 @@ one gives a new id, so the page shows the new edition at once with nothing to in
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -24,6 +27,8 @@ from hall.roles import HALL_ADMIN, has_role
 from windows.models import Department
 
 BODY_SECONDS = 24 * 3600
+PAGE_SECONDS = 60
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 
 
 def guide_catalogue(request: HttpRequest) -> HttpResponse:
@@ -59,13 +64,30 @@ def guide_public(request: HttpRequest, code: str) -> HttpResponse:
     if item.published_id is None:
         return render(request, "guides/public_no_guide.html", {"item": item})
     url = request.build_absolute_uri(reverse("guide_public", args=[item.code]))
+    # A visitor without a login and without messages sees the same page as every other: it
+    # is kept whole (for a minute, like the hall profile in its footer), with the CSRF token
+    # put in per request. Publishing gives a new edition id, hence a new key at once.
+    anonymous = not request.user.is_authenticated and not len(get_messages(request))
+    page_key = fragment_key("guide-public-page", item.published_id, get_language(), url)
+    if anonymous:
+        page = cache.get(page_key)
+        if page is not None:
+            return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
     key = fragment_key("guide-public", item.published_id, get_language(), url)
     body = cache.get(key)
     if body is None:
         edition = selectors.edition_with_contents(item.published_id)
         body = render_guide_body(edition, url=url)
         cache.set(key, body, BODY_SECONDS)
-    return render(request, "guides/public_guide.html", {"item": item, "body": body})
+    if not anonymous:
+        return render(request, "guides/public_guide.html", {"item": item, "body": body})
+    page = render_to_string(
+        "guides/public_guide.html",
+        {"item": item, "body": body, "csrf_token": CSRF_PLACEHOLDER},
+        request=request,
+    )
+    cache.set(page_key, page, PAGE_SECONDS)
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def guide_material_file(request: HttpRequest, code: str, pk: int) -> FileResponse:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from guides import public, views
+from guides import public, views, views_materials, views_print
 from guides.views import items
 
 urlpatterns = [
@@ -41,6 +41,40 @@ urlpatterns = [
         "guides/<str:code>/files/<int:pk>/",
         public.guide_material_file,
         name="guide_material_file",
+    ),
+    # Printing (the hall office).
+    path(
+        "service-guides/editions/<int:pk>/print/",
+        views_print.guide_print,
+        name="guide_print",
+    ),
+    path(
+        "service-guides/editions/<int:pk>/print/<slug:kind>/",
+        views_print.guide_print_pdf,
+        name="guide_print_pdf",
+    ),
+    path("service-guides/booklets/", views_print.guide_booklets, name="guide_booklets"),
+    path(
+        "service-guides/booklets/render/",
+        views_print.guide_booklet_render,
+        name="guide_booklet_render",
+    ),
+    path(
+        "service-guides/print/<int:pk>/",
+        views_print.guide_print_progress,
+        name="guide_print_progress",
+    ),
+    path(
+        "service-guides/print/<int:pk>/record/",
+        views_print.guide_print_run_record,
+        name="guide_print_run_record",
+    ),
+    # Materials clean-up (精简要件).
+    path("service-guides/materials/", views_materials.guide_materials, name="guide_materials"),
+    path(
+        "service-guides/materials/export/",
+        views_materials.guide_materials_export,
+        name="guide_materials_export",
     ),
 ]
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from guides import flowchart, selectors, services
+from guides import flowchart, printing, selectors, services
 from guides.diff import edition_diff
 from guides.forms import (
     ApprovalItemForm,
@@ -101,6 +101,7 @@ def guide_list(request: HttpRequest) -> HttpResponse:
             "states": GUIDE_STATES,
             "state": state,
             "querystring": params.urlencode(),
+            "outdated": printing.outdated_prints(),
         },
     )
 
@@ -117,6 +118,7 @@ def guide_detail(request: HttpRequest, item_pk: int) -> HttpResponse:
             "editions": editions,
             "open_edition": next((e for e in editions if e.is_open), None),
             "published": next((e for e in editions if e.status == Status.PUBLISHED), None),
+            "outdated": printing.outdated_prints(guide_ids=[e.guide_id for e in editions[:1]]),
         },
     )
 

@@ -285,6 +285,11 @@ HALL_BAD_RATING_RULE_CODE = env_str("HALL_BAD_RATING_RULE_CODE", "")
 HALL_RATING_ROLLUP_LAG_SECONDS = env_int("HALL_RATING_ROLLUP_LAG_SECONDS", 120)
 # The address printed in QR codes ("https://hall.example.gov.cn"); empty → the request's host.
 HALL_RATING_PUBLIC_URL = env_str("HALL_RATING_PUBLIC_URL", "")
+# The hall's public address, for links printed where no request gives one: the QR codes of
+# printed guides (rendered by Celery). Empty → HALL_RATING_PUBLIC_URL, then the dev server.
+HALL_PUBLIC_URL = (
+    env_str("HALL_PUBLIC_URL", "") or HALL_RATING_PUBLIC_URL or "http://127.0.0.1:8000"
+)
 
 # The duty desk and window status signs (issue 4).
 # An "away" sign shown longer than this turns the window's tile red on the supervisor's tablet.

@@ -150,6 +150,14 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "guide_catalogue": (None, EVERYONE),
     "guide_public": ("guide_code", EVERYONE),
     "guide_material_file": ("guide_material", EVERYONE),
+    "guide_print": ("printed_edition", ADMIN_ONLY),
+    "guide_print_pdf": ("printed_edition_kind", ADMIN_POST_ONLY),
+    "guide_booklets": (None, ADMIN_ONLY),
+    "guide_booklet_render": (None, ADMIN_POST_ONLY),
+    "guide_print_progress": ("print_document", ADMIN_ONLY),
+    "guide_print_run_record": ("print_document", ADMIN_POST_ONLY),
+    "guide_materials": (None, ADMIN_ONLY),
+    "guide_materials_export": (None, ADMIN_ONLY),
     "rating_form": ("rating_code", EVERYONE),
     "rating_kiosk": ("rating_code", EVERYONE),
     "rating_thanks": ("rating_code", EVERYONE),
@@ -341,6 +349,15 @@ def url_objects(
         file=SimpleUploadedFile("sheet.pdf", b"%PDF-1.4\n"),
         requested_at=timezone.now(),
     )
+    guide_pdf = Document.objects.create(
+        kind="guides.short",
+        key=f"guide-edition-{published.pk}-short",
+        title="办事指南（简版）",
+        params={"edition": published.pk},
+        status=Document.Status.DONE,
+        file=SimpleUploadedFile("short.pdf", b"%PDF-1.4\n"),
+        requested_at=timezone.now(),
+    )
     rating_window = staff_member.window
     shift = DutyShift.objects.create(date=today, supervisor=supervisor_user)
     duty_entry = DutyLogEntry.objects.create(
@@ -415,6 +432,9 @@ def url_objects(
         "edition": {"pk": draft.pk},
         "guide_code": {"code": item.code},
         "guide_material": {"code": item.code, "pk": material.pk},
+        "printed_edition": {"pk": published.pk},
+        "printed_edition_kind": {"pk": published.pk, "kind": "full"},
+        "print_document": {"pk": guide_pdf.pk},
         "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
         "rating_token": {"token": token_issue(window=rating_window).token},
         "rating_token_pk": {"pk": token_issue(window=rating_window).pk},

@@ -81,8 +81,9 @@ PINNED = {
     "item_list": ("item", 6),
     "staff_list": ("staff", 6),
     "user_list": ("user", 5),
-    # user with roles, hall profile, department choices, count, rows (one query with subqueries)
-    "guide_list": ("guide", 5),
+    # user with roles, hall profile, department choices, count, rows (one query with subqueries),
+    # the newest print runs out of date (none here)
+    "guide_list": ("guide", 6),
 }
 
 
@@ -729,3 +730,94 @@ def test_receipt_pages_run_the_same_queries_for_2_and_20_rows(
     _applications(18, staff_member, item)
     many = _queries(client, url)
     assert few == many == pinned
+
+
+# --- printing guides and the materials clean-up -------------------------------------------------
+
+
+def _reprinted_guide(department, author, n: int) -> GuideEdition:
+    """An item printed as edition 1, since replaced by edition 2 with another material: its
+    printed copies are out of date. Returns the current edition."""
+    import uuid
+
+    from guides.models import GuideMaterial, PrintRun
+
+    item = ApprovalItemFactory(department=department, name=f"事项{n}")
+    guide = ServiceGuide.objects.create(item=item)
+    editions = []
+    for number, status in ((1, "archived"), (2, "published")):
+        edition = GuideEdition.objects.create(
+            guide=guide,
+            number=number,
+            status=status,
+            author=author,
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department.name,
+            legal_basis="《行政许可法》",
+        )
+        GuideMaterial.objects.create(edition=edition, name="营业执照副本", form="copy")
+        GuideMaterial.objects.create(edition=edition, name=f"申请书{number}", form="original")
+        editions.append(edition)
+    for day in (1, 2):
+        PrintRun.objects.create(
+            edition=editions[0],
+            kind="full",
+            copies=100,
+            printed_on=datetime.date(2026, 1, day),
+            batch=uuid.uuid4(),
+            recorded_by=author,
+        )
+    return editions[1]
+
+
+def _grow_printed(n: int, department, start: int = 0) -> list[GuideEdition]:
+    author = UserFactory()
+    return [_reprinted_guide(department, author, start + i) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("name", "pinned"),
+    [
+        # user with roles, hall profile, department choices, count, rows; print runs out of date:
+        # newest runs, current editions, materials, copies
+        ("guide_list", 9),
+        # user with roles, hall profile, published guides per department, their documents
+        ("guide_booklets", 4),
+        # user with roles, hall profile, materials of current editions, items
+        ("guide_materials", 4),
+    ],
+)
+def test_printing_and_materials_pages_query_count_does_not_grow(name, pinned, admin, department):
+    url = reverse(name)
+    _grow_printed(2, department)
+    few = _queries(admin, url)
+    _grow_printed(18, department, start=2)
+    many = _queries(admin, url)
+    assert few == many == pinned
+
+
+def test_a_guides_print_page_query_count_does_not_grow_with_its_print_runs(admin, department):
+    import uuid
+
+    from guides.models import PrintRun
+
+    (current,) = _grow_printed(1, department)
+    url = reverse("guide_print", args=[current.pk])
+    counts = []
+    for n in (2, 20):
+        PrintRun.objects.bulk_create(
+            PrintRun(
+                edition=current,
+                kind="short",
+                copies=10,
+                printed_on=datetime.date(2026, 2, 1),
+                batch=uuid.uuid4(),
+                recorded_by=current.author,
+            )
+            for _ in range(n)
+        )
+        counts.append(_queries(admin, url))
+    # user with roles, hall profile, edition, its documents, runs count, runs page; out of date:
+    # newest run (none: the current edition was printed last)
+    assert counts == [7, 7]

@@ -42,6 +42,8 @@ JOURNEYS = [
             "/ratings/cases/",
             "/ratings/cases/?state=overdue",
             "/service-guides/",
+            "/service-guides/booklets/",
+            "/service-guides/materials/",
             "/duty/roster/",
             "/duty/shifts/",
             "/windows/signs/month/",

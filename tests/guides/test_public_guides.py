@@ -207,3 +207,23 @@ def test_the_flowchart_escapes_what_the_steps_say():
 
 def test_no_steps_draw_no_flowchart():
     assert steps_svg([]) == ""
+
+
+def test_an_anonymous_visitor_gets_the_cached_page_with_a_fresh_csrf_token_each(
+    item, published, admin_user, reviewer_user, django_assert_num_queries
+):
+    from django.test import Client
+
+    from tests.guides.conftest import publish as publish_again
+
+    url = reverse("guide_public", args=[item.code])
+    first, second = Client(), Client()
+    page = first.get(url).content.decode()
+    with django_assert_num_queries(1):  # the item and its published edition's id
+        again = second.get(url)
+    assert again.status_code == 200 and "csrf-token" not in again.content.decode()
+    tokens = [p.split('"X-CSRFToken": "')[1].split('"')[0] for p in (page, again.content.decode())]
+    assert all(len(t) == 64 for t in tokens) and tokens[0] != tokens[1]
+    assert again.cookies["csrftoken"].value
+    publish_again(item, admin_user, reviewer_user, fees="工本费30元")
+    assert "工本费30元" in second.get(url).content.decode()  # a new edition shows at once

@@ -25,6 +25,7 @@ from appraisal.demo import seed_appraisal
 from complaints.demo import seed_ratings
 from complaints.demo_cases import seed_cases
 from guides.demo import seed_guides
+from guides.demo_print import seed_print_runs
 from guides.models import ApprovalItem
 from hall import demo_data
 from hall.audit import audit_record, diff, snapshot
@@ -461,6 +462,7 @@ class Command(BaseCommand):
             seeder.staff(staff_plans, departments)
             seeder.logins(departments)
             seeder.count("guides", seed_guides())
+            seeder.count("print runs", seed_print_runs())
             seeder.calendar()
             appraisal = seed_appraisal(rng_seed=2026)
             ratings = seed_ratings(rng_seed=2026)
