@@ -87,7 +87,6 @@ TRANSLATIONS: dict[str, str] = {
     "Rating reasons": "评价原因",
     "Excel": "导出 Excel",
     "in the bottom %(n)s two months running": "连续两个月排名后 %(n)s 位",
-    "talk": "约谈",
     "No ratings this month.": "本月暂无评价。",
     "Satisfaction rate = (very satisfied + satisfied + basically satisfied) ÷ all ratings, as configured. Ranked: subjects with at least %(rank_min)s ratings.": "满意率 =（非常满意 + 满意 + 基本满意）÷ 评价总数，计算口径以系统配置为准。参与排名：评价数不少于 %(rank_min)s 条的对象。",
     # --- guides: models (guide, editions, materials, steps, FAQ) ---
