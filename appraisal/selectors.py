@@ -558,12 +558,13 @@ def rule_book_page(book: RuleBook, today: datetime.date) -> dict:
 
 
 def _my_scores_sql() -> str:
-    from hall.models import AuditEntry
+    from hall.models import AuditEntry, Notice
 
     t = {
         m.__name__: connection.ops.quote_name(m._meta.db_table)
         for m in (StaffMember, ScoreEntry, MonthlyResult, AppraisalMonth, Appeal, AuditEntry)
     }
+    t["Notice"] = connection.ops.quote_name(Notice._meta.db_table)
     t["AnnualAppraisal"] = connection.ops.quote_name(AnnualAppraisal._meta.db_table)
     t["AppraisalYear"] = connection.ops.quote_name(AppraisalYear._meta.db_table)
     mr = f"FROM {t['MonthlyResult']} WHERE staff_id = s.id"
@@ -589,14 +590,18 @@ def _my_scores_sql() -> str:
         f"(SELECT MAX(computed_at) FROM {t['AppraisalYear']}), "
         f"(SELECT MAX(locked_at) FROM {t['AppraisalYear']}), "
         f"(SELECT COUNT(*) FROM {t['AnnualAppraisal']} WHERE staff_id = s.id), "
-        f"(SELECT MAX(id) FROM {t['AuditEntry']}) "
+        f"(SELECT MAX(id) FROM {t['AuditEntry']}), "
+        # The login's notices (not part of the body): see hall.notices.notices_context.
+        f"(SELECT MAX(id) FROM {t['Notice']} WHERE user_id = s.user_id), "
+        f"(SELECT COUNT(*) FROM {t['Notice']} WHERE user_id = s.user_id AND read_at IS NULL) "
         f"FROM {t['StaffMember']} s WHERE s.user_id = %s"
     )
 
 
-def my_scores_version(user) -> tuple[int, tuple] | None:
-    """The login's staff id and a fingerprint of everything its "My scores" page shows, read
-    in one small query; None when the login has no staff record.
+def my_scores_version(user) -> tuple[int, tuple, tuple] | None:
+    """The login's staff id, a fingerprint of everything its "My scores" page body shows, and
+    the version of its unread notices (``notices_context``), read in one small query; None
+    when the login has no staff record.
 
     The page's body is cached under this fingerprint (with the day, the month asked for and
     the language): when any of it changes, so does the fingerprint, and the body is built
@@ -608,4 +613,4 @@ def my_scores_version(user) -> tuple[int, tuple] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return row[0], tuple(str(v) for v in row[1:])
+    return row[0], tuple(str(v) for v in row[1:-2]), (row[-2], row[-1])

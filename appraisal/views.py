@@ -564,7 +564,7 @@ def my_scores(request: HttpRequest) -> HttpResponse:
     current = today.replace(day=1)
     chosen = selectors.parse_month(request.GET.get("month")) or current
     chosen = min(chosen, current)
-    staff_id, fingerprint = version
+    staff_id, fingerprint, notices_version = version
     key = fragment_key("my-scores", staff_id, chosen, today, get_language(), fingerprint)
     body = cache.get(key)
     if body is None:
@@ -575,7 +575,10 @@ def my_scores(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appraisal/my_scores.html",
-        {"body": mark_safe(body), **notices_context(request.user)},  # noqa: S308 — rendered
+        {
+            "body": mark_safe(body),  # noqa: S308 — rendered from the template above
+            **notices_context(request.user, version=notices_version),
+        },
     )
 
 

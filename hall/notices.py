@@ -5,10 +5,12 @@ the reader's language; the parameters hold only what the text needs.
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall.cache import fragment_key
 from hall.models import Notice
 
 Kind = Notice.Kind
@@ -84,8 +86,27 @@ def notices_unread(user, *, limit: int = 5) -> tuple[list[Notice], int]:
     return rows, rows[0].unread_total if rows else 0
 
 
-def notices_context(user) -> dict:
-    """What ``templates/hall/_notices.html`` needs."""
+def notices_context(user, *, version: tuple[int | None, int] | None = None) -> dict:
+    """What ``templates/hall/_notices.html`` needs.
+
+    ``version``: the user's newest notice id and unread count, when the caller has read them
+    in a query of its own (``appraisal.selectors.my_scores_version``). They name the unread
+    notices — a notice is only ever added (a higher id) or marked read (one fewer unread),
+    never unread again — so none unread costs nothing, and the list is kept in this process
+    under them for a minute (the minute bounds a late-committing notice with a lower id that
+    coincides with one being read).
+    """
+    if version is not None:
+        newest, count = version
+        if not count:
+            return {"unread_notices": [], "unread_count": 0}
+        key = fragment_key("notices", user.pk, newest, count)
+        unread_and_count = cache.get(key)
+        if unread_and_count is None:
+            unread_and_count = notices_unread(user)
+            cache.set(key, unread_and_count, 60)
+        unread, count = unread_and_count
+        return {"unread_notices": unread, "unread_count": count}
     unread, count = notices_unread(user)
     return {"unread_notices": unread, "unread_count": count}
 

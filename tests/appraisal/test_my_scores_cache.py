@@ -98,3 +98,19 @@ def test_a_past_month_asked_for_is_its_own_body(clock, staff, staff_member, admi
     services.month_publish(services.month_close(datetime.date(2026, 3, 1)))
     assert "2026-03-10" not in entries_shown(page(staff))  # April's entries
     assert "2026-03-10" in entries_shown(page(staff, "?month=2026-03"))
+
+
+def test_notices_show_as_they_come_and_go_as_they_are_read(
+    clock, staff, staff_member, admin_user, late
+):
+    from hall.notices import notices_mark_read
+
+    assert 'id="notices"' not in page(staff)
+    add(admin_user, late, staff_member, datetime.date(2026, 4, 14))  # tells the member
+    html = page(staff)
+    assert 'id="notices"' in html and "2026-04-14" in html[html.index('id="notices"') :]
+    add(admin_user, late, staff_member, datetime.date(2026, 4, 13))
+    notices = page(staff)
+    assert "2026-04-13" in notices[notices.index('id="notices"') : notices.index('id="so-far"')]
+    notices_mark_read(staff_member.user)
+    assert 'id="notices"' not in page(staff)

@@ -4,12 +4,13 @@ extension, the return visit, the review as invalid, the ledger proposal, the ove
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appraisal.models import EntryProposal, Rule, ScoreEntry
 from appraisal.proposals import proposal_confirm
@@ -67,6 +68,13 @@ def refresh(case) -> BadRatingCase:
     return BadRatingCase.objects.get(pk=case.pk)
 
 
+def zh(msgid: str, **params) -> str:
+    """The message as a ValidationError carries it: translated, not HTML-escaped."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+        return text % {k: str(v) for k, v in params.items()} if params else text
+
+
 # --- opening --------------------------------------------------------------------------------
 
 
@@ -121,7 +129,12 @@ def test_one_extension_capped_and_recorded(case, admin_user):
     case = refresh(case)
     assert case.deadline == before + datetime.timedelta(days=15)
     assert case.steps.filter(action=Action.EXTENDED, author=admin_user).exists()
-    with pytest.raises(ValidationError, match="no second extension"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh("The deadline was extended once already: there is no second extension.")
+        ),
+    ):
         cases.case_extend(author=admin_user, case=case, days=1, reason="再延")
     assert refresh(case).deadline == before + datetime.timedelta(days=15)
 
@@ -134,17 +147,32 @@ def test_an_extension_over_the_cap_or_without_a_reason_is_refused(case, admin_us
 
 
 def test_an_extension_must_be_asked_before_the_deadline(case, admin_user):
-    BadRatingCase.objects.filter(pk=case.pk).update(
-        deadline=timezone.localdate() - datetime.timedelta(days=1)
-    )
-    with pytest.raises(ValidationError, match="must be asked before it"):
+    deadline = timezone.localdate() - datetime.timedelta(days=1)
+    BadRatingCase.objects.filter(pk=case.pk).update(deadline=deadline)
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh(
+                "The deadline (%(day)s) has passed: an extension must be asked before it.",
+                day=f"{deadline:%Y-%m-%d}",
+            )
+        ),
+    ):
         cases.case_extend(author=admin_user, case=case, days=5, reason="来不及")
     assert refresh(case).extension_days is None
 
 
 def test_an_overdue_case_cannot_be_extended(case, admin_user):
     cases.cases_mark_overdue(case.deadline + datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="must be asked before it"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh(
+                "The deadline (%(day)s) has passed: an extension must be asked before it.",
+                day=f"{case.deadline:%Y-%m-%d}",
+            )
+        ),
+    ):
         cases.case_extend(author=admin_user, case=case, days=5, reason="补申请")
 
 
@@ -158,7 +186,12 @@ def test_an_extension_on_the_deadline_day_is_allowed(case, admin_user):
 
 
 def test_handling_before_the_return_visit_is_refused_and_writes_nothing(case, admin_user):
-    with pytest.raises(ValidationError, match="cannot skip the return visit"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh("Record the return visit first: a case cannot skip the return visit (回访核实).")
+        ),
+    ):
         cases.case_handle(author=admin_user, case=case, handling="at_once", note="已整改")
     case = refresh(case)
     assert (case.state, case.handling) == (State.VISIT, "")
@@ -167,7 +200,12 @@ def test_handling_before_the_return_visit_is_refused_and_writes_nothing(case, ad
 
 def test_completing_before_a_handling_is_refused(case, admin_user):
     visit(case, admin_user, outcome=Outcome.UNREACHABLE, method=Method.RECORDS)
-    with pytest.raises(ValidationError, match="Decide the handling first"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh("Decide the handling first: the case is still waiting to be rectified.")
+        ),
+    ):
         cases.case_complete(author=admin_user, case=case, note="done")
     assert refresh(case).state == State.PENDING
 
@@ -203,7 +241,15 @@ def test_fixed_at_once_or_explained_ends_the_case(case, admin_user, staff_member
 def test_nothing_can_be_recorded_after_the_case_ended(case, admin_user):
     visit(case, admin_user)
     cases.case_handle(author=admin_user, case=case, handling="at_once", note="当场整改")
-    with pytest.raises(ValidationError, match="has ended"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh(
+                "The case has ended (%(state)s): nothing more can be recorded.",
+                state=State.DONE.label,
+            )
+        ),
+    ):
         visit(case, admin_user)
     assert refresh(case).visits.count() == 1
 
@@ -226,7 +272,12 @@ def test_cannot_rectify_goes_through_the_hall_offices_review(case, admin_user):
 def test_a_real_name_rating_needs_a_visit_to_the_citizen(named_case, admin_user):
     with pytest.raises(ValidationError) as caught:
         visit(named_case, admin_user, method=Method.RECORDS)
-    assert "must reach them" in caught.value.message_dict["method"][0]
+    assert caught.value.message_dict["method"] == [
+        zh(
+            "The citizen left a name or phone: the return visit must reach them (phone, in "
+            "person or text message)."
+        )
+    ]
     assert refresh(named_case).state == State.VISIT and not named_case.visits.exists()
     visit(named_case, admin_user, method=Method.PHONE, outcome=Outcome.UNREACHABLE)
     assert refresh(named_case).state == State.PENDING
@@ -270,7 +321,12 @@ def test_without_a_rating_rule_the_case_says_so_and_goes_on(case, admin_user):
     visit(case, admin_user, outcome=Outcome.VERIFIED)
     case = refresh(case)
     assert case.state == State.PENDING and case.proposal is None
-    assert "No deduction rule" in case.proposal_problem
+    assert case.proposal_problem == zh(
+        "No deduction rule (category “public rating”, subject: %(subject)s) is in force on "
+        "%(day)s: no deduction was proposed.",
+        subject=Rule.Subject.STAFF.label,
+        day=f"{timezone.localdate(case.rating.created_at):%Y-%m-%d}",
+    )
 
 
 def test_a_window_rating_is_proposed_against_the_window(window, reasons, admin_user):
@@ -296,7 +352,15 @@ def test_an_invalid_rating_never_touches_the_score_and_is_not_counted(
 ):
     cases.review_ask(author=staff_member.user, case=case, ground="mistaken", reason="评错窗口")
     assert refresh(case).state == State.INVALID_REVIEW
-    with pytest.raises(ValidationError, match="does not come next"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            zh(
+                "The case is at “%(state)s”: this step does not come next.",
+                state=State.INVALID_REVIEW.label,
+            )
+        ),
+    ):
         visit(case, admin_user)
     cases.review_decide(author=admin_user, case=case, invalid=True, reason="监控显示非本窗口")
     case = refresh(case)
@@ -356,7 +420,10 @@ def test_a_rejected_review_sends_the_case_back_and_cannot_be_asked_again(
     case = refresh(case)
     assert case.state == State.PENDING and Rating.objects.get(pk=case.rating_id).counted
     assert Notice.objects.filter(user=staff_member.user, kind=cases.NOTICE_REVIEW_REJECTED)
-    with pytest.raises(ValidationError, match="asked already"):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(zh("A review of this rating was asked already: it cannot be asked again.")),
+    ):
         cases.review_ask(author=staff_member.user, case=case, ground="malicious", reason="再")
 
 

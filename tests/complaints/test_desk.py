@@ -4,12 +4,13 @@ days (across National Day), extensions, the deduction proposed once, the citizen
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appraisal.models import EntryProposal, Rule, ScoreEntry
 from complaints import desk
@@ -23,6 +24,13 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 S = Complaint.Status
+
+
+def zh(msgid: str, **params) -> str:
+    """The message as a ValidationError carries it: translated, not HTML-escaped."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+        return text % {k: str(v) for k, v in params.items()} if params else text
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -80,7 +88,7 @@ def test_the_target_is_exactly_one_kind(window, staff_member, department):
 def test_a_complaint_about_a_window_that_does_not_exist_is_refused(window):
     with pytest.raises(ValidationError) as exc:
         desk.target_resolve(kind="window", window_id=window.pk + 999)
-    assert exc.value.message_dict == {"window": ["There is no such window in the hall."]}
+    assert exc.value.message_dict == {"window": [zh("There is no such window in the hall.")]}
     with pytest.raises(ValidationError):
         desk.target_resolve(kind="window", window_id="<script>")
     assert not Complaint.objects.exists()
@@ -164,9 +172,16 @@ def test_a_status_jump_is_refused_with_the_next_step_and_writes_nothing(admin_us
         desk.complaint_handle(
             actor=admin_user, complaint=complaint, outcome="upheld", findings="属实"
         )
+    with translation.override("zh-hans"):
+        next_steps = f"{S.ACCEPTED.label}、{S.NOT_ACCEPTED.label}"
     assert exc.value.messages == [
-        f"Complaint {complaint.number} is {S.RECEIVED.label}: it cannot be {S.HANDLED.label} "
-        f"now. Next step: {S.ACCEPTED.label}、{S.NOT_ACCEPTED.label}."
+        zh(
+            "Complaint %(number)s is %(status)s: it cannot be %(to)s now. Next step: %(next)s.",
+            number=complaint.number,
+            status=S.RECEIVED.label,
+            to=S.HANDLED.label,
+            next=next_steps,
+        )
     ]
     complaint.refresh_from_db()
     assert (complaint.status, complaint.outcome, complaint.steps.count()) == ("received", "", 1)
@@ -177,7 +192,11 @@ def test_a_reply_after_closing_is_refused_and_writes_nothing(admin_user):
     with pytest.raises(ValidationError) as exc:
         desk.complaint_reply(actor=admin_user, complaint=complaint, reply="再次答复")
     assert exc.value.messages == [
-        f"Complaint {complaint.number} is {S.CLOSED.label}: no reply can be added now."
+        zh(
+            "Complaint %(number)s is %(status)s: no reply can be added now.",
+            number=complaint.number,
+            status=S.CLOSED.label,
+        )
     ]
     complaint.refresh_from_db()
     assert complaint.reply == "已答复" and complaint.steps.count() == 6
@@ -206,7 +225,11 @@ def test_an_extension_is_asked_before_the_deadline_and_never_beyond_the_cap(admi
             today=D(2026, 3, 4),
         )
     assert "until" in exc.value.message_dict
-    with pytest.raises(ValidationError) as exc:
+    passed = zh(
+        "The deadline (%(day)s) has passed: an extension must be asked before it.",
+        day=complaint.deadline,
+    )
+    with pytest.raises(ValidationError, match=re.escape(passed)) as exc:
         desk.complaint_extend(
             actor=admin_user,
             complaint=complaint,
@@ -214,7 +237,7 @@ def test_an_extension_is_asked_before_the_deadline_and_never_beyond_the_cap(admi
             reason="需多部门核实",
             today=D(2026, 3, 6),  # the deadline has passed
         )
-    assert "passed" in exc.value.messages[0]
+    assert exc.value.messages[0] == passed
     complaint = desk.complaint_extend(
         actor=admin_user,
         complaint=complaint,
@@ -274,7 +297,9 @@ def test_an_upheld_complaint_proposes_one_deduction_against_its_staff_member(
         actor=admin_user, complaint=complaint, outcome="partly", findings="复查"
     )
     assert EntryProposal.objects.count() == 1
-    assert "already" in again.proposal_note
+    assert again.proposal_note == zh(
+        "A deduction was already proposed for this complaint; none proposed again."
+    )
 
 
 def test_a_window_complaint_proposes_against_the_window(admin_user, window, complaint_rules):
@@ -294,7 +319,11 @@ def test_no_complaint_rule_in_force_is_said_not_crashed(admin_user, staff_member
         actor=admin_user, complaint=complaint, outcome="upheld", findings="属实"
     )
     assert handled.complaint.status == "handled"
-    assert "No rule for complaints" in handled.proposal_note
+    assert handled.proposal_note == zh(
+        "No rule for complaints about a %(kind)s is in force: no deduction is proposed. "
+        "Add one to the rule book, then enter it by hand.",
+        kind=Complaint.TargetKind.STAFF.label,
+    )
     assert not EntryProposal.objects.exists()
 
 

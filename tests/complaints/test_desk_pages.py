@@ -12,12 +12,13 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from complaints import desk
 from complaints.models import Complaint
 from hall.models import Document
+from tests.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,9 @@ def test_the_office_records_a_complaint_and_a_hotline_one_needs_its_number(admin
     }
     response = admin.post(url, data)
     assert response.status_code == 422
-    assert "needs its hotline number" in response.content.decode()
+    assert tr("A complaint from the 12345 hotline needs its hotline number.") in (
+        response.content.decode()
+    )
     assert not Complaint.objects.exists()
     response = admin.post(url, {**data, "hotline_no": "12345-2026-7"})
     complaint = Complaint.objects.get()
@@ -112,7 +115,7 @@ def test_a_complaint_about_a_window_that_does_not_exist_is_refused_on_the_page(a
         },
     )
     assert response.status_code == 422
-    assert "There is no such window in the hall." in response.content.decode()
+    assert tr("There is no such window in the hall.") in response.content.decode()
     assert not Complaint.objects.exists()
 
 
@@ -140,7 +143,19 @@ def test_the_page_walks_the_steps_and_refuses_a_jump_with_a_message(admin, admin
         follow=True,
     )
     page = act("reply", reply="已答复").content.decode()
-    assert "it cannot be" in page
+    S = Complaint.Status
+    with translation.override("zh-hans"):
+        next_steps = f"{S.ACCEPTED.label}、{S.NOT_ACCEPTED.label}"
+    assert (
+        tr(
+            "Complaint %(number)s is %(status)s: it cannot be %(to)s now. Next step: %(next)s.",
+            number=complaint.number,
+            status=S.RECEIVED.label,
+            to=S.REPLIED.label,
+            next=next_steps,
+        )
+        in page
+    )
     complaint.refresh_from_db()
     assert complaint.status == "received" and not complaint.reply
     act("accept")
@@ -151,7 +166,14 @@ def test_the_page_walks_the_steps_and_refuses_a_jump_with_a_message(admin, admin
     complaint.refresh_from_db()
     assert complaint.status == "closed"
     page = act("reply", reply="再答复").content.decode()
-    assert "no reply can be added now" in page
+    assert (
+        tr(
+            "Complaint %(number)s is %(status)s: no reply can be added now.",
+            number=complaint.number,
+            status=S.CLOSED.label,
+        )
+        in page
+    )
     complaint.refresh_from_db()
     assert complaint.reply == "经核实，窗口人员按规定办理。"
 
@@ -208,7 +230,9 @@ def test_the_tablet_refuses_a_window_that_does_not_exist(supervisor, window):
         headers={"X-Duty-Submit": "1"},
     )
     assert response.status_code == 422
-    assert response.json()["errors"]["target"] == ["There is no such window in the hall."]
+    with translation.override("zh-hans"):
+        no_such_window = translation.gettext("There is no such window in the hall.")
+    assert response.json()["errors"]["target"] == [no_such_window]
     assert not Complaint.objects.exists()
 
 

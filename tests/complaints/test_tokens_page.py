@@ -9,6 +9,7 @@ from django.urls import reverse
 from complaints.models import Level, Rating, RatingToken
 from complaints.ratings import token_issue
 from tests.factories import DepartmentFactory, StaffMemberFactory
+from tests.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,9 @@ def test_staff_without_a_window_are_told_and_nothing_is_issued(client, db):
     member = StaffMemberFactory(window=None, department=DepartmentFactory())
     client.force_login(member.user)
     response = client.post(reverse("rating_tokens"), follow=True)
-    assert "not seated at a window" in response.content.decode()
+    assert tr("You are not seated at a window, so you cannot issue tokens.") in (
+        response.content.decode()
+    )
     assert not RatingToken.objects.exists()
 
 

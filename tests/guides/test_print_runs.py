@@ -15,6 +15,7 @@ from guides.models import GuideEdition, GuideFaq, PrintRun
 from hall.models import Document
 from tests.factories import ApprovalItemFactory
 from tests.guides.conftest import publish
+from tests.helpers import tr
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -93,7 +94,7 @@ def test_bad_print_run_input_is_shown_on_the_form_and_nothing_is_saved(
     assert response.status_code == 422
     assert response.context["form"].errors
     if field_error == "future":
-        assert "cannot be in the future" in response.content.decode()
+        assert tr("The print date cannot be in the future.") in response.content.decode()
     else:
         assert field_error in response.context["form"].errors
     assert not PrintRun.objects.exists()
@@ -109,7 +110,10 @@ def test_a_print_run_cannot_be_recorded_before_the_pdf_is_rendered(admin, publis
     )
     response = record(admin, document)
     assert response.status_code == 422
-    assert "not ready yet" in response.content.decode()
+    assert (
+        tr("The PDF is not ready yet: record the print run once it is.")
+        in response.content.decode()
+    )
     assert not PrintRun.objects.exists()
 
 
@@ -120,7 +124,10 @@ def test_a_print_run_of_an_edition_no_longer_current_is_refused(
     republish(item, admin_user, reviewer_user, change=lambda d: None)
     response = record(admin, document)
     assert response.status_code == 422
-    assert "no longer the current one" in response.content.decode()
+    assert (
+        tr("This edition is no longer the current one: print the current edition.")
+        in response.content.decode()
+    )
     assert not PrintRun.objects.exists()
 
 
@@ -174,7 +181,13 @@ def test_a_booklet_rendered_before_a_guide_changed_cannot_be_recorded(
     republish(item, admin_user, reviewer_user, change=lambda d: None)
     response = record(admin, document)
     assert response.status_code == 422
-    assert "render it again" in response.content.decode()
+    assert (
+        tr(
+            "Guides have changed since this booklet was rendered: render it again "
+            "and print the new one."
+        )
+        in response.content.decode()
+    )
     assert not PrintRun.objects.exists()
     assert (
         'id="document-stale"'

@@ -16,6 +16,7 @@ from guides import receipts
 from guides.demo_receipts import SEAL_FONT, seal_png
 from guides.models import Receipt
 from hall.models import HallProfile
+from tests.helpers import tr
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/bin/pdftotext").exists(), reason="poppler-utils is not installed"
@@ -128,7 +129,13 @@ def test_without_a_seal_the_notice_says_so(staff, refusal, no_seal, tmp_path):
     assert "stampherebyhand" in flat(text) or "未上传" in flat(text)
     assert _tool("pdfimages", path, "-list").count("\n") <= 2  # the header lines only
     page = staff.get(reverse("receipt_detail", args=[refusal.pk])).content.decode()
-    assert "has not uploaded its approval seal" in page
+    assert (
+        tr(
+            "The hall has not uploaded its approval seal: the notice prints a place for the "
+            "seal to be stamped by hand."
+        )
+        in page
+    )
 
 
 def test_with_a_seal_each_copy_bears_it(staff, refusal, with_seal, tmp_path):

@@ -4,19 +4,40 @@ correction clock, and the monthly abnormal-handling counts."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guides import receipts
 from guides.models import Application, Receipt, ReceiptCounter
 from tests.factories import ApprovalItemFactory, WindowFactory
 from tests.guides.conftest import publish
+from tests.helpers import tr
 
 Kind = Receipt.Kind
 MON = datetime.date(2026, 11, 2)  # a Monday; the test calendar knows weekends only
+
+DOES_NOT_HANDLE = (
+    "Window %(number)s does not handle “%(item)s”: only the items the "
+    "catalogue lists for the window may be received there."
+)
+RAN_OUT = (
+    "The time for a correction notice ran out on %(date)s: the application counts as accepted "
+    "from the day it was received. Issue the acceptance notice."
+)
+RAN_OUT_NO_REFUSAL = (
+    "The time for a correction notice ran out on %(date)s: the application counts as accepted "
+    "from the day it was received and can no longer be refused acceptance."
+)
+
+
+def raised(msgid: str, **params) -> str:
+    """A ValidationError's message as ``pytest.raises(match=...)`` reads it (not HTML-escaped)."""
+    with translation.override("zh-hans"):
+        return re.escape(translation.gettext(msgid) % params)
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -92,8 +113,7 @@ def test_an_item_the_window_does_not_handle_is_refused_with_the_reason(staff, ha
         },
     )
     assert response.status_code == 422
-    assert "A01 does not handle" in response.content.decode()
-    assert "食品经营许可" in response.content.decode()
+    assert tr(DOES_NOT_HANDLE, number="A01", item="食品经营许可") in response.content.decode()
     assert not Application.objects.exists()
 
 
@@ -157,8 +177,8 @@ def test_a_refusal_without_reason_or_legal_basis_is_refused_and_takes_no_number(
     response = staff.post(url, {"reason": "  ", "legal_basis": ""})
     body = response.content.decode()
     assert response.status_code == 422
-    assert "Give the reason for not accepting." in body
-    assert "Give the legal basis for not accepting." in body
+    assert tr("Give the reason for not accepting.") in body
+    assert tr("Give the legal basis for not accepting.") in body
     assert not Receipt.objects.exists()
     assert not ReceiptCounter.objects.exists()
     staff.post(url, {"reason": "不属于本机关职权范围", "legal_basis": "《行政许可法》第三十二条"})
@@ -198,7 +218,7 @@ def test_a_correction_with_no_material_ticked_is_refused(staff, application, gui
     url = reverse("receipt_issue", args=[application.pk, "correction"])
     response = staff.post(url, {"other_materials": "  \n "})
     assert response.status_code == 422
-    assert "Tick at least one missing material, or write it in." in response.content.decode()
+    assert tr("Tick at least one missing material, or write it in.") in response.content.decode()
     assert not Receipt.objects.exists()
 
 
@@ -259,7 +279,15 @@ def test_a_second_notice_where_one_is_final_is_refused(staff, application):
         {"reason": "不属于本机关职权范围", "legal_basis": "《行政许可法》第三十二条"},
     )
     assert response.status_code == 422
-    assert "already has a final notice" in response.content.decode()
+    final = Receipt.objects.get()
+    assert (
+        tr(
+            "This application already has a final notice, %(number)s. Void it first if it "
+            "was issued by mistake.",
+            number=final.number,
+        )
+        in response.content.decode()
+    )
     assert Receipt.objects.count() == 1
     assert not ReceiptCounter.objects.filter(kind="refusal", last__gt=0).exists()
 
@@ -308,7 +336,7 @@ def test_voiding_a_final_notice_lets_another_be_issued(admin, staff_member, appl
     )
     response = admin.post(reverse("receipt_void", args=[refusal.pk]), {"reason": ""})
     assert response.status_code == 422
-    assert "Say why the notice is voided." in response.content.decode()
+    assert tr("Say why the notice is voided.") in response.content.decode()
     admin.post(reverse("receipt_void", args=[refusal.pk]), {"reason": "选错申请"})
     application.refresh_from_db()
     assert application.state == Application.State.RECEIVED
@@ -332,7 +360,8 @@ def test_the_window_no_longer_handling_the_item_stops_a_notice(staff, applicatio
     window.items.clear()
     response = staff.post(reverse("receipt_issue", args=[application.pk, "acceptance"]))
     assert response.status_code == 422
-    assert "does not handle" in response.content.decode()
+    message = tr(DOES_NOT_HANDLE, number=window.number, item=application.item.name)
+    assert message in response.content.decode()
     assert not Receipt.objects.exists()
 
 
@@ -384,7 +413,7 @@ def test_after_the_deadline_a_correction_is_refused_and_the_application_counts_a
 ):
     application = register(staff_member, handled, now=at(MON))
     late = at(datetime.date(2026, 11, 10))
-    with pytest.raises(ValidationError, match="counts as accepted"):
+    with pytest.raises(ValidationError, match=raised(RAN_OUT, date="2026-11-09")):
         receipts.receipt_issue(
             actor=staff_member.user,
             application=application,
@@ -392,7 +421,7 @@ def test_after_the_deadline_a_correction_is_refused_and_the_application_counts_a
             other_materials=["章程"],
             now=late,
         )
-    with pytest.raises(ValidationError, match="counts as accepted"):
+    with pytest.raises(ValidationError, match=raised(RAN_OUT_NO_REFUSAL, date="2026-11-09")):
         receipts.receipt_issue(
             actor=staff_member.user,
             application=application,

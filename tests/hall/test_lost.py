@@ -143,7 +143,11 @@ def test_a_staff_member_alone_brings_their_window(supervisor_user, shift, staff_
     ("extra", "field", "message"),
     [
         ({"found_at": "2026-04-15T11:00"}, "found_at", "The time it was found is in the future."),
-        ({"window": None, "staff": None}, "window", "Choose the window, or the staff member"),
+        (
+            {"window": None, "staff": None},
+            "window",
+            "Choose the window, or the staff member, who found it.",
+        ),
         ({"item": "  "}, "item", "This field is required."),
     ],
 )
