@@ -78,7 +78,9 @@ class TemplateTimer:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+")
-    parser.add_argument("--user", default="admin")
+    parser.add_argument(
+        "--user", default="", help="log in as this user (default: anonymous, as a public page)"
+    )
     parser.add_argument("--n", type=int, default=50, help="requests to time per path")
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="print the N most expensive functions"
@@ -101,10 +103,11 @@ def main(argv: list[str]) -> int:
     templates = TemplateTimer()
     templates.install()
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(
-        get_user_model().objects.get(username=args.user),
-        backend="hall.backends.HallBackend",
-    )
+    if args.user:
+        client.force_login(
+            get_user_model().objects.get(username=args.user),
+            backend="hall.backends.HallBackend",
+        )
 
     for path in args.paths:
         client.get(path)  # warm: template loading, translations, connection

@@ -25,4 +25,5 @@ log "GET /staff/ as admin: 200, shows \"$EXPECT\", $(wc -c <"$PAGE") bytes, $row
 
 bench_compare /staff/
 bench_report "staff list" "staff list" /staff/ \
-    "$BENCH_DATA; /staff/ as admin, page 1 ($((rows - 1)) rows, $(wc -c <"$PAGE") bytes)"
+    "$BENCH_DATA; /staff/ as admin, page 1 ($((rows - 1)) rows, $(wc -c <"$PAGE") bytes)" \
+    admin

@@ -34,11 +34,11 @@ class RatingForm(forms.Form):
         validators=[validate_phone],
     )
 
-    def __init__(self, *args, reasons: dict[str, list[RatingReason]], **kwargs):
+    def __init__(self, *args, reasons: dict[str, list[RatingReason]] | None, **kwargs):
+        """``reasons`` None: none may be ticked (a submission without any needs no list)."""
         super().__init__(*args, **kwargs)
-        self.reasons_by_level = reasons
         self.fields["reasons"].choices = [
-            (r.code, r.title) for level in reasons.values() for r in level
+            (r.code, r.title) for level in (reasons or {}).values() for r in level
         ]
 
 

@@ -30,9 +30,10 @@ from complaints.models import (
     RatingToken,
     WindowRatingCode,
 )
+from hall.sql import Precompiled
 from hall.validators import validate_phone
 from staff.models import Assignment, StaffMember
-from windows.models import Window
+from windows.models import Department, Window
 
 Channel = Rating.Channel
 NAME_MAX = Rating._meta.get_field("name").max_length
@@ -61,16 +62,16 @@ def fingerprint(kind: str, value: str) -> str:
     return salted_hmac(f"complaints.rating.{kind}", value).hexdigest()[:32]
 
 
-def staff_on_duty(window: Window, day: datetime.date) -> StaffMember | None:
+def staff_on_duty_id(window: Window, day: datetime.date) -> int | None:
     """The staff member seated at the window on ``day`` by the assignment history, when it is
     one person. With several seated together the hall cannot tell who served, so the rating
     counts for the window and department only (a token issued by a person names them)."""
     seated = list(
         Assignment.objects.filter(window=window, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("staff")[:2]
+        .values_list("staff_id", flat=True)[:2]
     )
-    return seated[0].staff if len(seated) == 1 else None
+    return seated[0] if len(seated) == 1 else None
 
 
 def window_codes(windows: Iterable[Window]) -> dict[int, str]:
@@ -127,12 +128,33 @@ def token_refusal(token: RatingToken | None) -> str | None:
     return None
 
 
-def token_find(value: str) -> RatingToken | None:
-    return (
-        RatingToken.objects.filter(token=value[:40])
-        .select_related("window__department", "staff")
-        .first()
+_TOKEN = ("id", "token", "window_id", "staff_id", "issued_at", "used_at")
+_WINDOW = ("id", "number", "name", "active", "department_id")
+_DEPARTMENT = ("id", "name", "short_name")
+_token_read = Precompiled(
+    lambda value: RatingToken.objects.filter(token=value).values_list(
+        *_TOKEN,
+        *(f"window__{f}" for f in _WINDOW),
+        *(f"window__department__{f}" for f in _DEPARTMENT),
+        "window__rating_code__code",
     )
+)
+
+
+def token_find(value: str) -> RatingToken | None:
+    """The token with its window and department (what the rating page and the submission
+    use), and the window's public code as ``window_code`` (None until it is made), in one
+    read compiled once: this runs on every rating sent with a token."""
+    rows = _token_read.rows(value[:40])
+    if not rows:
+        return None
+    row = rows[0]
+    a, b = len(_TOKEN), len(_TOKEN) + len(_WINDOW)
+    token = RatingToken.from_db("default", _TOKEN, row[:a])
+    token.window = Window.from_db("default", _WINDOW, row[a:b])
+    token.window.department = Department.from_db("default", _DEPARTMENT, row[b:-1])
+    token.window_code = row[-1]
+    return token
 
 
 # --- writes ------------------------------------------------------------------------------
@@ -238,23 +260,24 @@ def rating_submit(
     name: str = "",
     phone: str = "",
     window: Window | None = None,
-    token: str = "",
+    token: str | RatingToken = "",
     kiosk: bool = False,
     device_id: str = "",
     ip: str = "",
 ) -> Rating:
     """Store one rating of one service.
 
-    With ``token`` the window (and perhaps the staff member) come from the token, which is
-    spent by a conditional update: of two submissions racing with one token exactly one
-    stores a rating. Without a token the rating is for ``window`` and counts against the
-    device's and the address's limits (or the paired kiosk's).
+    With ``token`` (its value, or the token as ``token_find`` read it) the window (and perhaps
+    the staff member) come from the token, which is spent by a conditional update: of two
+    submissions racing with one token exactly one stores a rating, whatever either read.
+    Without a token the rating is for ``window`` and counts against the device's and the
+    address's limits (or the paired kiosk's).
     """
     now = timezone.now()
     device_hash, ip_hash = fingerprint("device", device_id), fingerprint("ip", ip)
     spent: RatingToken | None = None
     if token:
-        spent = token_find(token)
+        spent = token if isinstance(token, RatingToken) else token_find(token)
         refusal = token_refusal(spent)
         if refusal:
             raise ValidationError({"token": [refusal]}, code="token")
@@ -274,26 +297,27 @@ def rating_submit(
                 {"token": [_("This service has already been rated with this link. Thank you!")]},
                 code="token",
             )
-        staff = spent.staff or staff_on_duty(window, timezone.localdate(now))
+        staff_id = spent.staff_id or staff_on_duty_id(window, timezone.localdate(now))
     else:
         _check_limits(
             window=window, channel=channel, device_hash=device_hash, ip_hash=ip_hash, now=now
         )
-        staff = staff_on_duty(window, timezone.localdate(now))
+        staff_id = staff_on_duty_id(window, timezone.localdate(now))
+    # No savepoint: on an integrity error the whole submission is rolled back (the
+    # ValidationError leaves the outer atomic block), the token's claim with it.
     try:
-        with transaction.atomic():
-            rating = Rating.objects.create(
-                window=window,
-                staff=staff,
-                department_id=window.department_id,
-                level=level,
-                channel=channel,
-                token=spent,
-                device_hash=device_hash,
-                ip_hash=ip_hash,
-                created_at=now,
-                **fields,
-            )
+        rating = Rating.objects.create(
+            window=window,
+            staff_id=staff_id,
+            department_id=window.department_id,
+            level=level,
+            channel=channel,
+            token=spent,
+            device_hash=device_hash,
+            ip_hash=ip_hash,
+            created_at=now,
+            **fields,
+        )
     except IntegrityError:  # the token's one rating exists already
         raise ValidationError(
             {"token": [_("This service has already been rated with this link. Thank you!")]},

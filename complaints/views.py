@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from appraisal.selectors import parse_month, staff_for_user
 from complaints import charts, ratings, rollups, selectors
 from complaints.forms import RatingForm, RatingReasonForm
-from complaints.models import BadRatingCase, Level, RatingReason
+from complaints.models import BadRatingCase, Level, RatingReason, RatingToken
 from hall.audit import audit_head
 from hall.cache import fragment_key
 from hall.catalogue import Catalogue, Column, Filter
@@ -101,13 +101,15 @@ def _rate(
     window: Window,
     kiosk: bool = False,
     paired: bool = False,
-    token: str = "",
+    token: RatingToken | None = None,
     code: str = "",
 ) -> HttpResponse:
     """The form and its submission, shared by the QR, kiosk and token pages. ``kiosk``: the
     page returns to a blank form after each rating; ``paired``: the browser is the window's
     paired kiosk, held to the kiosk's limit instead of a phone's."""
-    reasons = ratings.reasons_by_level()
+    # A rating sent without a reason ticked (most are) needs no list of reasons to check it.
+    posted = request.method == "POST"
+    reasons = ratings.reasons_by_level() if not posted or request.POST.getlist("reasons") else None
     form = RatingForm(request.POST or None, reasons=reasons)
     device_id, new_device = _device_id(request)
     status = 200
@@ -122,7 +124,7 @@ def _rate(
                     name=data["name"],
                     phone=data["phone"],
                     window=window,
-                    token=token,
+                    token=token or "",
                     kiosk=paired,
                     device_id=device_id,
                     ip=client_ip(request),
@@ -142,6 +144,8 @@ def _rate(
                 response = redirect(f"{target}?kiosk=1" if kiosk else target)
                 return _with_device(response, device_id, new_device)
         status = 422
+    if reasons is None:
+        reasons = ratings.reasons_by_level()
     response = render(
         request,
         "complaints/rate.html",
@@ -201,8 +205,8 @@ def rate_token(request: HttpRequest, token: str) -> HttpResponse:
     if refusal:
         status = 404 if found is None else 410
         return _message(request, _("Rating link"), refusal, status)
-    code = ratings.window_codes([found.window])[found.window_id]
-    return _rate(request, window=found.window, token=token, code=code)
+    code = found.window_code or ratings.window_codes([found.window])[found.window_id]
+    return _rate(request, window=found.window, token=found, code=code)
 
 
 @never_cache

@@ -58,21 +58,23 @@ def guide_catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def guide_public(request: HttpRequest, code: str) -> HttpResponse:
+    # A visitor without a login and without messages sees the same page as every other: it
+    # is kept whole (for a minute, like the hall profile in its footer), with the CSRF token
+    # put in per request. Publishing gives a new edition id, hence a new key at once; all a
+    # request asks the database is the current edition's id, by precompiled SQL.
+    anonymous = not request.user.is_authenticated and not len(get_messages(request))
+    url = request.build_absolute_uri(reverse("guide_public", args=[code]))
+    if anonymous:
+        published_id = selectors.published_edition_id(code)
+        if published_id is not None:
+            page = cache.get(_page_key(published_id, url))
+            if page is not None:
+                return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
     item = selectors.public_item(code)
     if item is None:
         return render(request, "guides/public_not_found.html", {"code": code}, status=404)
     if item.published_id is None:
         return render(request, "guides/public_no_guide.html", {"item": item})
-    url = request.build_absolute_uri(reverse("guide_public", args=[item.code]))
-    # A visitor without a login and without messages sees the same page as every other: it
-    # is kept whole (for a minute, like the hall profile in its footer), with the CSRF token
-    # put in per request. Publishing gives a new edition id, hence a new key at once.
-    anonymous = not request.user.is_authenticated and not len(get_messages(request))
-    page_key = fragment_key("guide-public-page", item.published_id, get_language(), url)
-    if anonymous:
-        page = cache.get(page_key)
-        if page is not None:
-            return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
     key = fragment_key("guide-public", item.published_id, get_language(), url)
     body = cache.get(key)
     if body is None:
@@ -86,8 +88,12 @@ def guide_public(request: HttpRequest, code: str) -> HttpResponse:
         {"item": item, "body": body, "csrf_token": CSRF_PLACEHOLDER},
         request=request,
     )
-    cache.set(page_key, page, PAGE_SECONDS)
+    cache.set(_page_key(item.published_id, url), page, PAGE_SECONDS)
     return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _page_key(published_id: int, url: str) -> str:
+    return fragment_key("guide-public-page", published_id, get_language(), url)
 
 
 def guide_material_file(request: HttpRequest, code: str, pk: int) -> FileResponse:

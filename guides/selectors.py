@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from guides.models import ApprovalItem, GuideEdition, GuideFaq, GuideMaterial, GuideStep
+from hall.sql import Precompiled
 
 Status = GuideEdition.Status
 OPEN = [Status.DRAFT, Status.REVIEW]
@@ -76,6 +77,28 @@ def public_item(code: str) -> ApprovalItem | None:
         .annotate(published_id=_edition_of(Q(status=Status.PUBLISHED), "id"))
         .first()
     )
+
+
+def _published_id_read(code: str):
+    # Unordered, the subquery too (one published edition per guide): less to plan.
+    edition = GuideEdition.objects.filter(status=Status.PUBLISHED, guide__item=OuterRef("pk"))
+    return (
+        ApprovalItem.objects.filter(code=code, active=True)
+        .order_by()
+        .annotate(published_id=Subquery(edition.order_by().values("id")[:1]))
+        .values_list("published_id")[:1]
+    )
+
+
+_published_id = Precompiled(_published_id_read)
+
+
+def published_edition_id(code: str) -> int | None:
+    """The published edition's id of the active item with this code (None for no such item
+    or no published guide): all the cached public page needs to know on each request, by
+    SQL compiled once (hall/sql.py)."""
+    rows = _published_id.rows(code)
+    return rows[0][0] if rows else None
 
 
 def edition_with_contents(pk: int) -> GuideEdition:

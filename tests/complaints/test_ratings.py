@@ -127,6 +127,38 @@ def test_the_service_refuses_a_spent_token_and_stores_nothing(window, reasons):
     assert Rating.objects.count() == 1
 
 
+def test_a_rating_with_a_token_costs_a_read_a_claim_and_an_insert(
+    anonymous, window, code, staff_member, reasons, django_assert_num_queries
+):
+    token = ratings.token_issue(window=window, staff=staff_member)
+    url = reverse("rating_token", args=[token.token])
+    # The token with its window, department and public code (made with the window's QR
+    # card, ``code``); then, atomically, the claim and the
+    # rating (a savepoint inside the test's transaction). No reasons ticked: no reason read.
+    with django_assert_num_queries(5):
+        response = anonymous.post(url, {"level": Level.SATISFIED})
+    assert response.status_code == 302
+    assert Rating.objects.get().staff == staff_member
+
+
+def test_a_rating_that_cannot_be_stored_leaves_its_token_unspent(window, reasons):
+    token = ratings.token_issue(window=window)
+    # A rating already holding the token while the token reads unspent (a hand-made row):
+    # the insert fails, and the claim made before it is rolled back with it.
+    Rating.objects.create(
+        window=window,
+        department=window.department,
+        level=Level.SATISFIED,
+        token=token,
+        channel=Rating.Channel.TOKEN,
+    )
+    with pytest.raises(ratings.ValidationError) as exc:
+        ratings.rating_submit(level=Level.SATISFIED, token=token.token)
+    assert "token" in exc.value.message_dict
+    token.refresh_from_db()
+    assert token.used_at is None and Rating.objects.count() == 1
+
+
 def test_opening_a_used_token_link_says_so(anonymous, window, reasons):
     token = ratings.token_issue(window=window)
     ratings.rating_submit(level=Level.SATISFIED, token=token.token)

@@ -169,6 +169,7 @@ def test_a_published_blank_form_downloads_for_anyone_but_a_drafts_does_not(
 
 def test_an_inactive_item_has_no_public_guide(anonymous, published):
     item = published.guide.item
+    assert anonymous.get(reverse("guide_public", args=["GS-001"])).status_code == 200  # cached
     item.active = False
     item.save()
 
