@@ -14,4 +14,8 @@ TRANSLATIONS: dict[str, str] = {
     "guide edition\x04Author": "编写人",
     "row number\x04No.": "序号",
     "Who it is about": "考核对象",
+    # Lost property is a thing handed in (物品), not an approval item (事项).
+    "lost property\x04Item": "物品",
+    "lost property\x04Items": "物品",
+    "lost property\x04%(n)s item": "共 %(n)s 件",
 }
