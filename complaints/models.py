@@ -386,7 +386,7 @@ class Complaint(models.Model):
 
     class Channel(models.TextChoices):
         DESK = "desk", _("At the desk")
-        PHONE = "phone", _("Phone")
+        PHONE = "phone", pgettext_lazy("complaint channel", "Phone")
         HOTLINE = "hotline", _("12345 hotline")
         WEB = "web", _("Public web form")
         LETTER = "letter", _("Letter")
