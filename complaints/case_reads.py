@@ -12,8 +12,9 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from complaints.models import BadRatingCase, Rating, mask_phone
+from complaints.models import BadRatingCase, Rating
 from complaints.selectors import month_bounds
+from hall.text import mask_phone
 
 State = BadRatingCase.State
 Handling = BadRatingCase.Handling
