@@ -1,4 +1,6 @@
-"""Bad-rating rectification (差评整改): the moves of a ``BadRatingCase`` and its reads.
+"""Bad-rating rectification (差评整改): the moves of a ``BadRatingCase``. Where a case
+stands and the pages' queries are in ``complaints.case_reads``, its notices in
+``complaints.case_notices``.
 
 A bad rating (不满意, 非常不满意) opens a case in the rating's own transaction. The case goes
 
@@ -22,32 +24,45 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from appraisal.models import EntryProposal, Rule, ScoreEntry
 from appraisal.proposals import entry_propose, proposal_dismiss
 from appraisal.rulebooks import rules_in_force
 from appraisal.services import score_entry_reverse
 from complaints import rollups
+from complaints.case_notices import (
+    NOTICE_ENDED,
+    NOTICE_OPENED,
+    NOTICE_OVERDUE,
+    NOTICE_REVIEW_ASKED,
+    NOTICE_REVIEW_REJECTED,
+    admin_user_ids,
+    case_notice_params,
+    case_staff_tell,
+)
+from complaints.case_notices import NOTICE_KINDS as NOTICE_KINDS  # the tests read cases.*
+from complaints.case_reads import (
+    FINAL_STATES,
+    OPEN_STATES,
+    can_ask_review,
+    is_real_name,
+    next_actions,
+)
+from complaints.case_reads import is_overdue as is_overdue  # the tests read cases.*
+from complaints.case_reads import mask_contact as mask_contact  # the tests read cases.*
 from complaints.models import (
     BAD_LEVELS,
     BadRatingCase,
     BadRatingCaseStep,
     Rating,
     ReturnVisit,
-    mask_phone,
 )
-from complaints.selectors import month_bounds
 from hall.notices import notice_send
-from hall.roles import HALL_ADMIN
 from hall.workcalendar import add_working_days
 
 State = BadRatingCase.State
@@ -56,24 +71,7 @@ Handling = BadRatingCase.Handling
 Method = ReturnVisit.Method
 Outcome = ReturnVisit.Outcome
 
-OPEN_STATES = (State.VISIT, State.PENDING, State.RECTIFYING)  # the deadline runs
-FINAL_STATES = (State.DONE, State.UNABLE, State.INVALID)
-REVIEWABLE = (State.VISIT, State.PENDING, State.RECTIFYING, State.OVERDUE)
 NOTE_MAX = 2000
-
-# Notice kinds (hall.notices reads their text from ``case_notice_text``).
-NOTICE_OPENED = "bad_rating_opened"
-NOTICE_ENDED = "bad_rating_ended"
-NOTICE_REVIEW_REJECTED = "bad_rating_upheld"  # the review was rejected
-NOTICE_REVIEW_ASKED = "bad_rating_review"
-NOTICE_OVERDUE = "bad_rating_overdue"
-NOTICE_KINDS = (
-    NOTICE_OPENED,
-    NOTICE_ENDED,
-    NOTICE_REVIEW_REJECTED,
-    NOTICE_REVIEW_ASKED,
-    NOTICE_OVERDUE,
-)
 
 
 # --- pure pieces ---------------------------------------------------------------------------
@@ -85,49 +83,6 @@ def deadline_after(start: datetime.date, days: int) -> datetime.date:
     if settings.HALL_BAD_RATING_DEADLINE_UNIT == "working":
         return add_working_days(start, days)
     return start + datetime.timedelta(days=days)
-
-
-def is_real_name(rating: Rating) -> bool:
-    """The citizen left a name or a phone: the case needs a return visit to them."""
-    return bool(rating.name or rating.phone)
-
-
-def mask_contact(rating: Rating) -> str:
-    """张** 138****8000: the contact as every screen but the case page shows it."""
-    name = rating.name[:1] + "*" * max(len(rating.name) - 1, 1) if rating.name else ""
-    return " ".join(part for part in (name, mask_phone(rating.phone)) if part)
-
-
-def is_overdue(case: BadRatingCase, today: datetime.date | None = None) -> bool:
-    """Marked overdue, or past the deadline and not yet marked (the beat runs daily)."""
-    today = today or timezone.localdate()
-    return case.state == State.OVERDUE or (case.state in OPEN_STATES and case.deadline < today)
-
-
-def next_actions(case: BadRatingCase, today: datetime.date | None = None) -> list[str]:
-    """The hall office's next steps for the case (the case page offers only these)."""
-    today = today or timezone.localdate()
-    state = case.state
-    out: list[str] = []
-    if state in (State.VISIT, State.PENDING) or (state == State.OVERDUE and not case.handling):
-        out.append("visit")
-    if state == State.PENDING or (state == State.OVERDUE and not case.handling):
-        out.append("handle")
-    if state == State.RECTIFYING or (
-        state == State.OVERDUE and case.handling == Handling.BY_DEADLINE
-    ):
-        out += ["complete", "unable"]
-    if state in OPEN_STATES and case.extension_days is None and today <= case.deadline:
-        out.append("extend")
-    if state == State.INVALID_REVIEW:
-        out.append("review")
-    if state == State.UNABLE_REVIEW:
-        out.append("unable_decide")
-    return out
-
-
-def can_ask_review(case: BadRatingCase) -> bool:
-    return case.state in REVIEWABLE and case.review_asked_at is None
 
 
 # --- small writes ---------------------------------------------------------------------------
@@ -184,32 +139,6 @@ def _text(value: str, field: str, message: str, errors: dict) -> str:
     return value
 
 
-def _params(case: BadRatingCase) -> dict:
-    return {
-        "case": case.number,
-        "day": f"{timezone.localtime(case.rating.created_at):%Y-%m-%d}",
-        "deadline": f"{case.deadline:%Y-%m-%d}",
-        "state": case.state,
-    }
-
-
-def _tell_staff(case: BadRatingCase, kind: str) -> None:
-    staff = case.rating.staff
-    if staff is not None and staff.user_id:
-        url = reverse("rating_my")
-        notice_send(user_id=staff.user_id, kind=kind, params=_params(case), url=url)
-
-
-def admin_user_ids() -> list[int]:
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=HALL_ADMIN) | Q(is_superuser=True))
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-
-
 def _close(case: BadRatingCase, state: str) -> None:
     case.state = state
     case.closed_at = timezone.now()
@@ -236,7 +165,7 @@ def case_open(*, rating: Rating) -> BadRatingCase | None:
         if created:
             case.rating = rating
             _step(case, Action.OPENED, author=None, from_state="")
-            _tell_staff(case, NOTICE_OPENED)
+            case_staff_tell(case, NOTICE_OPENED)
     return case
 
 
@@ -429,7 +358,7 @@ def case_handle(*, author, case: BadRatingCase, handling: str, note: str) -> Bad
         note=f"{case.get_handling_display()}: {note}",
     )
     if case.state == State.DONE:
-        _tell_staff(case, NOTICE_ENDED)
+        case_staff_tell(case, NOTICE_ENDED)
     return case
 
 
@@ -447,7 +376,7 @@ def case_complete(*, author, case: BadRatingCase, note: str) -> BadRatingCase:
     _close(case, State.DONE)
     case.save()
     _step(case, Action.COMPLETED, author=author, from_state=before, note=note)
-    _tell_staff(case, NOTICE_ENDED)
+    case_staff_tell(case, NOTICE_ENDED)
     return case
 
 
@@ -529,7 +458,7 @@ def unable_decide(*, author, case: BadRatingCase, accept: bool, reason: str) -> 
     action = Action.UNABLE_ACCEPTED if accept else Action.UNABLE_REJECTED
     _step(case, action, author=author, from_state=before, note=reason)
     if accept:
-        _tell_staff(case, NOTICE_ENDED)
+        case_staff_tell(case, NOTICE_ENDED)
     return case
 
 
@@ -570,7 +499,7 @@ def review_ask(
         notice_send(
             user_id=user_id,
             kind=NOTICE_REVIEW_ASKED,
-            params={**_params(case), "staff": staff.name},
+            params={**case_notice_params(case), "staff": staff.name},
             url=url,
         )
     return case
@@ -601,7 +530,7 @@ def review_decide(*, author, case: BadRatingCase, invalid: bool, reason: str) ->
     case.save()
     action = Action.REVIEW_INVALID if invalid else Action.REVIEW_REJECTED
     _step(case, action, author=author, from_state=before, note=reason)
-    _tell_staff(case, NOTICE_ENDED if invalid else NOTICE_REVIEW_REJECTED)
+    case_staff_tell(case, NOTICE_ENDED if invalid else NOTICE_REVIEW_REJECTED)
     return case
 
 
@@ -654,91 +583,3 @@ def cases_mark_overdue(today: datetime.date | None = None) -> int:
                     url=url,
                 )
     return marked
-
-
-def case_notice_text(kind: str, p: dict) -> str:
-    """The text of the case notices (``hall.notices`` asks for it)."""
-    if kind == NOTICE_OPENED:
-        return (
-            _(
-                "A bad rating of %(day)s names you: case %(case)s is open for rectification "
-                "until %(deadline)s."
-            )
-            % p
-        )
-    if kind == NOTICE_ENDED:
-        return _("Case %(case)s about the bad rating of %(day)s has ended: %(state)s.") % {
-            **p,
-            "state": State(p["state"]).label,
-        }
-    if kind == NOTICE_REVIEW_REJECTED:
-        return _("Your review of the bad rating of %(day)s was rejected: the rating stands.") % p
-    if kind == NOTICE_REVIEW_ASKED:
-        return _("%(staff)s asks for review of case %(case)s as an invalid rating.") % p
-    if kind == NOTICE_OVERDUE:
-        return (
-            ngettext(
-                "%(n)s bad-rating case passed its deadline on %(day)s and is now overdue.",
-                "%(n)s bad-rating cases passed their deadline on %(day)s and are now overdue.",
-                p["n"],
-            )
-            % p
-        )
-    raise KeyError(kind)
-
-
-# --- reads ----------------------------------------------------------------------------------
-
-
-def case_list(
-    *,
-    state: str = "",
-    window: int | None = None,
-    department: int | None = None,
-    month: datetime.date | None = None,
-    today: datetime.date | None = None,
-) -> QuerySet[BadRatingCase]:
-    """Cases for the hall office's list: open ones first by deadline, then the ended ones
-    (newest first). ``state`` "overdue" also finds open cases past the deadline that the
-    daily check has not marked yet."""
-    today = today or timezone.localdate()
-    qs = BadRatingCase.objects.select_related(
-        "rating__window", "rating__department", "rating__staff"
-    )
-    if state == State.OVERDUE:
-        qs = qs.filter(Q(state=State.OVERDUE) | Q(state__in=OPEN_STATES, deadline__lt=today))
-    elif state == "open":
-        qs = qs.exclude(state__in=FINAL_STATES)
-    elif state in State.values:
-        qs = qs.filter(state=state)
-    if window:
-        qs = qs.filter(rating__window_id=window)
-    if department:
-        qs = qs.filter(rating__department_id=department)
-    if month:
-        start, end = month_bounds(month)
-        qs = qs.filter(opened_at__gte=start, opened_at__lt=end)
-    return qs.order_by(F("closed_at").desc(nulls_first=True), "deadline", "id")
-
-
-def case_for_admin(pk: int) -> BadRatingCase:
-    return get_object_or_404(
-        BadRatingCase.objects.select_related(
-            "rating__window",
-            "rating__department",
-            "rating__staff",
-            "rating__token",
-            "proposal__rule",
-            "proposal__entry",
-        ),
-        pk=pk,
-    )
-
-
-def case_for_staff(user, pk: int) -> BadRatingCase:
-    """A case about the login's own staff record; anyone else's is a 404."""
-    return get_object_or_404(
-        BadRatingCase.objects.select_related("rating__window", "rating__staff"),
-        pk=pk,
-        rating__staff__user=user,
-    )

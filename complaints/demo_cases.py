@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import cases
+from complaints import case_reads, cases
 from complaints.models import BAD_LEVELS, BadRatingCase, BadRatingCaseStep, Rating, ReturnVisit
 
 State = BadRatingCase.State
@@ -66,7 +66,7 @@ def _old_case(rng: random.Random, rating: Rating, admin, staff_users: dict[int, 
     opened = rating.created_at
     deadline = cases.deadline_after(timezone.localdate(opened), 15)
     case = BadRatingCase(rating=rating, opened_at=opened, deadline=deadline, verified=False)
-    real = cases.is_real_name(rating)
+    real = case_reads.is_real_name(rating)
     method = rng.choice((Method.PHONE, Method.PHONE, Method.SMS)) if real else Method.RECORDS
     outcome = rng.choices(
         [Outcome.VERIFIED, Outcome.NOT_BORNE_OUT, Outcome.UNREACHABLE, Outcome.WITHDRAWN],
@@ -231,7 +231,7 @@ def _work(rng: random.Random, case: BadRatingCase, plan: str, admin) -> None:
         return
     now = timezone.now()
     visited = min(_at(rating.created_at, rng.choice((1, 2, 3, 20, 22, 24, 26))), now)
-    real = cases.is_real_name(rating)
+    real = case_reads.is_real_name(rating)
     cases.visit_record(
         author=admin,
         case=case,

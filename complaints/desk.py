@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.desk_ledger import deduction_propose
 from complaints.models import (
     FACTS_MAX,
     GROUNDS_MAX,
@@ -117,6 +119,42 @@ def _step(complaint, action, *, actor, at, before="", note="") -> ComplaintStep:
 
 def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _note_errors(note: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _too_long(errors, "note", note, NOTE_MAX)
+    return errors
+
+
+def _advance(
+    complaint: Complaint,
+    to: str,
+    *,
+    actor,
+    errors: dict[str, list[str]],
+    note: str = "",
+    fields: dict | None = None,
+    at: datetime.datetime | None = None,
+    guard: Callable[[Complaint], None] | None = None,
+) -> Complaint:
+    """One step of the desk (call inside a transaction): lock the complaint, check it may go
+    to ``to`` now (after ``guard``, which may refuse first), refuse the input's ``errors``,
+    then set ``fields`` and the status and write the step (named as the status it reaches)
+    with its author and time. Nothing is written when anything is refused."""
+    complaint = _locked(complaint)
+    if guard is not None:
+        guard(complaint)
+    before = _move(complaint, to)
+    if errors:
+        raise ValidationError(errors)
+    fields = fields or {}
+    for name, value in fields.items():
+        setattr(complaint, name, value)
+    complaint.status = to
+    complaint.save(update_fields=["status", *fields])
+    _step(complaint, A(to), actor=actor, at=at or timezone.now(), before=before, note=note)
+    return complaint
 
 
 def _move(complaint: Complaint, to: str) -> str:
@@ -314,58 +352,35 @@ def web_limit_check(ip_hash: str, now: datetime.datetime | None = None) -> None:
 
 @transaction.atomic
 def complaint_accept(*, actor, complaint: Complaint, note: str = "") -> Complaint:
-    complaint = _locked(complaint)
-    before = _move(complaint, S.ACCEPTED)
-    errors: dict = {}
-    _too_long(errors, "note", note.strip(), NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
-    complaint.status = S.ACCEPTED
-    complaint.save(update_fields=["status"])
-    _step(complaint, A.ACCEPTED, actor=actor, at=timezone.now(), before=before, note=note.strip())
-    return complaint
+    note = note.strip()
+    return _advance(complaint, S.ACCEPTED, actor=actor, errors=_note_errors(note), note=note)
 
 
 @transaction.atomic
 def complaint_refuse(*, actor, complaint: Complaint, reason: str, note: str = "") -> Complaint:
     """Not accepted, with one of GB/T 36113's reasons (told to the complainant)."""
-    complaint = _locked(complaint)
-    before = _move(complaint, S.NOT_ACCEPTED)
     note = note.strip()
-    errors: dict = {}
-    if reason not in Complaint.Refusal.values:
+    errors = _note_errors(note)
+    label = ""
+    if reason in Complaint.Refusal.values:
+        label = Complaint.Refusal(reason).label
+    else:
         errors["reason"] = [_("Choose why the complaint is not accepted.")]
-    _too_long(errors, "note", note, NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
-    complaint.status, complaint.refusal, complaint.refusal_note = S.NOT_ACCEPTED, reason, note
-    complaint.save(update_fields=["status", "refusal", "refusal_note"])
-    label = Complaint.Refusal(reason).label
-    _step(
+    return _advance(
         complaint,
-        A.NOT_ACCEPTED,
+        S.NOT_ACCEPTED,
         actor=actor,
-        at=timezone.now(),
-        before=before,
+        errors=errors,
         note=f"{label}{'：' + note if note else ''}",
+        fields={"refusal": reason, "refusal_note": note},
     )
-    return complaint
 
 
 @transaction.atomic
 def complaint_investigate(*, actor, complaint: Complaint, note: str = "") -> Complaint:
-    complaint = _locked(complaint)
-    before = _move(complaint, S.INVESTIGATING)
-    errors: dict = {}
-    _too_long(errors, "note", note.strip(), NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
-    complaint.status = S.INVESTIGATING
-    complaint.save(update_fields=["status"])
-    _step(
-        complaint, A.INVESTIGATING, actor=actor, at=timezone.now(), before=before, note=note.strip()
-    )
-    return complaint
+    note = note.strip()
+    errors = _note_errors(note)
+    return _advance(complaint, S.INVESTIGATING, actor=actor, errors=errors, note=note)
 
 
 @dataclass
@@ -385,111 +400,35 @@ def complaint_handle(
 ) -> Handled:
     """Record the outcome and findings; upheld or partly upheld against a window or a staff
     member proposes a deduction (once in the complaint's life)."""
-    complaint = _locked(complaint)
-    before = _move(complaint, S.HANDLED)
     findings = findings.strip()
-    errors: dict = {}
-    if outcome not in Outcome.values:
+    errors: dict[str, list[str]] = {}
+    label = ""
+    if outcome in Outcome.values:
+        label = Outcome(outcome).label
+    else:
         errors["outcome"] = [_("Choose the outcome.")]
     if not findings:
         errors["findings"] = [_("Write down what the investigation found.")]
     _too_long(errors, "findings", findings, TEXT_MAX)
-    if errors:
-        raise ValidationError(errors)
-    complaint.status, complaint.outcome, complaint.findings = S.HANDLED, outcome, findings
-    complaint.save(update_fields=["status", "outcome", "findings"])
     now = timezone.now()
-    _step(
+    complaint = _advance(
         complaint,
-        A.HANDLED,
+        S.HANDLED,
         actor=actor,
+        errors=errors,
+        note=f"{label}：{findings}",
+        fields={"outcome": outcome, "findings": findings},
         at=now,
-        before=before,
-        note=f"{Outcome(outcome).label}：{findings}",
     )
     note = ""
     if outcome in (Outcome.UPHELD, Outcome.PARTLY):
-        note = _propose(actor=actor, complaint=complaint, points=points, at=now)
+        note, proposed = deduction_propose(actor=actor, complaint=complaint, points=points, at=now)
+        if proposed:
+            _step(complaint, A.PROPOSED, actor=actor, at=now, note=note)
     return Handled(complaint, note)
 
 
-def complaint_rule(complaint: Complaint, day: datetime.date):
-    """The complaint rule in force on ``day`` for the complaint's kind of target, or None."""
-    from appraisal.models import Rule
-    from appraisal.rulebooks import rules_in_force
-
-    subject = {"window": Rule.Subject.WINDOW, "staff": Rule.Subject.STAFF}.get(
-        complaint.target_kind
-    )
-    if subject is None:
-        return None
-    _books, rules = rules_in_force(day)
-    matching = [
-        r
-        for r in rules
-        if r.category == Rule.Category.COMPLAINT and r.applies_to == subject and r.max_points < 0
-    ]
-    return matching[0] if matching else None
-
-
-def _propose(*, actor, complaint: Complaint, points, at: datetime.datetime) -> str:
-    """Propose the deduction in the ledger; return what happened in words. Never raises: a
-    complaint is handled whether or not the ledger can take its deduction."""
-    from appraisal.models import AppraisalMonth, ScoreEntry
-    from appraisal.proposals import entry_propose
-    from appraisal.services import month_get
-
-    if complaint.proposal_id is not None:
-        return _("A deduction was already proposed for this complaint; none proposed again.")
-    if complaint.target_kind not in ("window", "staff"):
-        return _(
-            "The complaint is about a department or the hall as a whole: no deduction is "
-            "proposed in the ledger (it scores windows and staff members)."
-        )
-    day = timezone.localdate(complaint.received_at)
-    if month_get(day).status != AppraisalMonth.Status.OPEN:
-        day = timezone.localdate(at)  # the month it happened in is closed: count it now
-    rule = complaint_rule(complaint, day)
-    if rule is None:
-        return _(
-            "No rule for complaints about a %(kind)s is in force: no deduction is proposed. "
-            "Add one to the rule book, then enter it by hand."
-        ) % {"kind": complaint.get_target_kind_display()}
-    chosen = Decimal(str(points)) if points not in (None, "") else rule.max_points  # mildest
-    evidence = _("Complaint %(number)s, %(outcome)s: %(findings)s") % {
-        "number": complaint.number,
-        "outcome": complaint.get_outcome_display(),
-        "findings": complaint.findings,
-    }
-    try:
-        with transaction.atomic():
-            proposal = entry_propose(
-                author=actor,
-                rule=rule,
-                points=chosen,
-                occurred_on=day,
-                source=ScoreEntry.Source.COMPLAINT,
-                staff=complaint.staff,
-                window=complaint.window,
-                evidence=evidence,
-                source_object=complaint,
-            )
-    except ValidationError as exc:
-        return _("No deduction proposed: %(reason)s") % {"reason": " ".join(exc.messages)}
-    complaint.proposal = proposal
-    complaint.save(update_fields=["proposal"])
-    note = _("%(points)s points under %(code)s %(title)s proposed to the hall office.") % {
-        "points": proposal.points,
-        "code": rule.code,
-        "title": rule.title,
-    }
-    _step(complaint, A.PROPOSED, actor=actor, at=at, note=note)
-    return note
-
-
-@transaction.atomic
-def complaint_reply(*, actor, complaint: Complaint, reply: str) -> Complaint:
-    complaint = _locked(complaint)
+def _reply_allowed(complaint: Complaint) -> None:
     if complaint.status in (S.CLOSED, S.NOT_ACCEPTED, S.REPLIED):
         raise ValidationError(
             {
@@ -500,33 +439,32 @@ def complaint_reply(*, actor, complaint: Complaint, reply: str) -> Complaint:
             },
             code="transition",
         )
-    before = _move(complaint, S.REPLIED)
+
+
+@transaction.atomic
+def complaint_reply(*, actor, complaint: Complaint, reply: str) -> Complaint:
     reply = reply.strip()
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if not reply:
         errors["reply"] = [_("Write the reply to the complainant.")]
     _too_long(errors, "reply", reply, TEXT_MAX)
-    if errors:
-        raise ValidationError(errors)
     now = timezone.now()
-    complaint.status, complaint.reply, complaint.replied_at = S.REPLIED, reply, now
-    complaint.save(update_fields=["status", "reply", "replied_at"])
-    _step(complaint, A.REPLIED, actor=actor, at=now, before=before, note=reply)
-    return complaint
+    return _advance(
+        complaint,
+        S.REPLIED,
+        actor=actor,
+        errors=errors,
+        note=reply,
+        fields={"reply": reply, "replied_at": now},
+        at=now,
+        guard=_reply_allowed,
+    )
 
 
 @transaction.atomic
 def complaint_close(*, actor, complaint: Complaint, note: str = "") -> Complaint:
-    complaint = _locked(complaint)
-    before = _move(complaint, S.CLOSED)
-    errors: dict = {}
-    _too_long(errors, "note", note.strip(), NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
-    complaint.status = S.CLOSED
-    complaint.save(update_fields=["status"])
-    _step(complaint, A.CLOSED, actor=actor, at=timezone.now(), before=before, note=note.strip())
-    return complaint
+    note = note.strip()
+    return _advance(complaint, S.CLOSED, actor=actor, errors=_note_errors(note), note=note)
 
 
 @transaction.atomic

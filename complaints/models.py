@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hall.text import mask_phone
 from hall.validators import validate_phone
 
 COMMENT_MAX = 500
@@ -170,15 +171,6 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.level in BAD_LEVELS
-
-
-def mask_phone(phone: str) -> str:
-    """138****8000, 023-****2345: enough to recognise, not enough to call."""
-    if not phone:
-        return ""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "****" + phone[-4:]
 
 
 # --- bad-rating rectification (差评整改) ----------------------------------------------------
@@ -386,7 +378,7 @@ class Complaint(models.Model):
 
     class Channel(models.TextChoices):
         DESK = "desk", _("At the desk")
-        PHONE = "phone", _("Phone")
+        PHONE = "phone", pgettext_lazy("complaint channel", "Phone")
         HOTLINE = "hotline", _("12345 hotline")
         WEB = "web", _("Public web form")
         LETTER = "letter", _("Letter")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.selectors import parse_month
-from complaints import cases
+from complaints import case_reads, cases
 from complaints.forms_cases import (
     REVIEW_CHOICES,
     UNABLE_CHOICES,
@@ -129,7 +129,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     chosen = {key: request.GET.get(key, "") for key in ("state", "window", "department", "month")}
     month = parse_month(chosen["month"])
-    rows = cases.case_list(
+    rows = case_reads.case_list(
         state=chosen["state"],
         window=int(chosen["window"]) if chosen["window"].isdigit() else None,
         department=int(chosen["department"]) if chosen["department"].isdigit() else None,
@@ -138,8 +138,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(rows, settings.HALL_PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
-        case.overdue = cases.is_overdue(case, today)
-        case.contact = cases.mask_contact(case.rating)
+        case.overdue = case_reads.is_overdue(case, today)
+        case.contact = case_reads.mask_contact(case.rating)
     params = request.GET.copy()
     params.pop("page", None)
     states = [("open", _("Open")), *State.choices]
@@ -165,7 +165,7 @@ def _detail(request: HttpRequest, case: BadRatingCase, bound: dict | None = None
     bound = bound or {}
     forms = [
         (action, STEPS[action].title, bound.get(action) or STEPS[action].form(prefix=action))
-        for action in cases.next_actions(case, today)
+        for action in case_reads.next_actions(case, today)
     ]
     rule, rule_problem = (None, "")
     if not case.proposal_id and not case.proposal_problem:
@@ -180,8 +180,8 @@ def _detail(request: HttpRequest, case: BadRatingCase, bound: dict | None = None
             "visits": list(case.visits.select_related("visited_by")),
             "steps": list(case.steps.select_related("author")),
             "forms": forms,
-            "overdue": cases.is_overdue(case, today),
-            "real_name": cases.is_real_name(case.rating),
+            "overdue": case_reads.is_overdue(case, today),
+            "real_name": case_reads.is_real_name(case.rating),
             "rule": rule,
             "rule_problem": rule_problem,
             "styles": LEVEL_STYLE,
@@ -192,7 +192,7 @@ def _detail(request: HttpRequest, case: BadRatingCase, bound: dict | None = None
 
 @admin_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, cases.case_for_admin(pk))
+    return _detail(request, case_reads.case_for_admin(pk))
 
 
 @admin_required
@@ -201,7 +201,7 @@ def case_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     step = STEPS.get(action)
     if step is None:
         raise Http404("no such step")
-    case = cases.case_for_admin(pk)
+    case = case_reads.case_for_admin(pk)
     form = step.form(request.POST, prefix=action)
     if form.is_valid():
         try:
@@ -211,8 +211,8 @@ def case_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, str(step.done))
             return redirect("bad_rating_case", pk=case.pk)
-    case = cases.case_for_admin(pk)  # as it is now, without the refused step
-    if action not in cases.next_actions(case):
+    case = case_reads.case_for_admin(pk)  # as it is now, without the refused step
+    if action not in case_reads.next_actions(case):
         refused = " ".join(form.non_field_errors()) or _("This step does not come next.")
         messages.error(request, refused)
     return _detail(request, case, bound={action: form}, status=422)
@@ -222,9 +222,9 @@ def case_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def case_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A review's supporting file, to the hall office and to the staff member who sent it."""
     if HALL_ADMIN in user_roles(request.user):
-        case = cases.case_for_admin(pk)
+        case = case_reads.case_for_admin(pk)
     else:
-        case = cases.case_for_staff(request.user, pk)
+        case = case_reads.case_for_staff(request.user, pk)
     if not case.review_file:
         raise Http404("no file")
     try:
@@ -241,7 +241,7 @@ def case_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for review of a bad rating about oneself as invalid (phone page)."""
-    case = cases.case_for_staff(request.user, pk)
+    case = case_reads.case_for_staff(request.user, pk)
     form = ReviewAskForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -264,6 +264,6 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "complaints/case_review.html",
-        {"case": case, "form": form, "can_ask": cases.can_ask_review(case)},
+        {"case": case, "form": form, "can_ask": case_reads.can_ask_review(case)},
         status=status,
     )

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
@@ -113,7 +114,7 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
     rows = board_complaints(board_filters(request.GET))
     today = timezone.localdate()
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Complaints"))
+    ws = wb.create_sheet(pgettext("sheet", "Complaints"))
     ws.append(
         [
             _("Case number"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hall.forms_duty import KeyedForm
 from hall.lost import MAX_PHOTOS
@@ -75,7 +75,7 @@ class PhotosField(forms.FileField):
 
 
 class LostRegisterForm(KeyedForm):
-    item = forms.CharField(label=gettext_lazy("Item"), max_length=100)
+    item = forms.CharField(label=pgettext_lazy("lost property", "Item"), max_length=100)
     description = forms.CharField(
         label=gettext_lazy("Description"),
         max_length=1000,

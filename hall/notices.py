@@ -41,7 +41,7 @@ def _notice_text(kind: str, p: dict) -> str:
             return _("Your appeal against %(code)s of %(day)s was upheld: %(reason)s") % p
         return _("Your appeal against %(code)s of %(day)s was rejected: %(reason)s") % p
     if kind.startswith("bad_rating_"):
-        from complaints.cases import case_notice_text
+        from complaints.case_notices import case_notice_text
 
         return case_notice_text(kind, p)
     if kind == Kind.COMPLAINT_REMINDER:

@@ -1,4 +1,5 @@
-"""Punctuation that differs between the hall's two languages."""
+"""Punctuation that differs between the hall's two languages, and names and phone numbers
+masked for the screens that must not show them whole."""
 
 from django.utils.translation import get_language
 
@@ -24,3 +25,12 @@ def mask_name(name: str) -> str:
         return ""
     keep = 2 if len(name) >= 4 else 1
     return name[:keep] + "*" * max(1, min(len(name) - keep, 2))
+
+
+def mask_phone(phone: str) -> str:
+    """138****8000, 023-****2345: enough to recognise, not enough to call."""
+    if not phone:
+        return ""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]

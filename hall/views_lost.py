@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from complaints.models import mask_phone
 from hall import duty, lost, selectors
 from hall.forms_lost import (
     COMMON_ITEMS,
@@ -29,7 +28,7 @@ from hall.forms_lost import (
     LostRegisterForm,
 )
 from hall.models import LostProperty, LostPropertyPhoto
-from hall.text import mask_name
+from hall.text import mask_name, mask_phone
 from hall.views_duty import _refused, _wants_json, on_duty
 
 

@@ -14,4 +14,12 @@ TRANSLATIONS: dict[str, str] = {
     "guide edition\x04Author": "编写人",
     "row number\x04No.": "序号",
     "Who it is about": "考核对象",
+    # Lost property is a thing handed in (物品), not an approval item (事项).
+    "lost property\x04Item": "物品",
+    "lost property\x04Items": "物品",
+    "lost property\x04%(n)s item": "共 %(n)s 件",
+    # The complaints export's sheet, not the hall profile's complaint phone (投诉电话).
+    "sheet\x04Complaints": "投诉",
+    # A complaint received by phone, not a contact phone number (联系电话).
+    "complaint channel\x04Phone": "电话投诉",
 }

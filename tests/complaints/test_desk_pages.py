@@ -80,6 +80,18 @@ def test_the_export_is_a_workbook_of_the_filtered_list(admin, admin_user):
     assert rows[1][6] == "138****8000"
 
 
+def test_the_export_names_its_sheet_and_a_phone_complaint_in_their_own_words(admin, admin_user):
+    # "Complaints" and "Phone" have their own contexts here: not the hall profile's complaint
+    # phone (投诉电话) nor a contact phone (联系电话).
+    receive(admin_user, channel="phone")
+    response = admin.get(reverse("complaint_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert sheet.title == "投诉"
+    assert rows[0][:3] == ("投诉编号", "接收时间", "投诉渠道")
+    assert rows[1][2] == "电话投诉"
+
+
 def test_the_office_records_a_complaint_and_a_hotline_one_needs_its_number(admin, window):
     url = reverse("complaint_new")
     data = {

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import ratings
-from complaints.models import Level, Rating, RatingToken, mask_phone
+from complaints.models import Level, Rating, RatingToken
 from complaints.views import KIOSK_COOKIE, KIOSK_SALT
+from hall.text import mask_phone
 from staff.services import staff_create
 from tests.factories import StaffMemberFactory, WindowFactory
 from tests.helpers import tr

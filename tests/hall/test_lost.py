@@ -469,6 +469,23 @@ def test_the_tally_counts_windows_and_person_times(admin, supervisor_user, shift
     assert lost.tally(2025).items == 0
 
 
+def test_the_pages_call_a_found_thing_an_item_not_an_approval_item(
+    admin, supervisor, supervisor_user, shift, staff_member
+):
+    # "Item" has its own msgid in lost property: 物品, not the approval item's 事项.
+    _held(supervisor_user, staff_member)
+
+    form = supervisor.get(reverse("lost_new")).content.decode()
+    register = admin.get(reverse("lost_list")).content.decode()
+    tally = admin.get(reverse("lost_tally"), {"year": 2026}).content.decode()
+
+    assert '<label class="form-label" for="id_item">物品</label>' in form
+    assert "<th>物品</th>" in register and 'data-label="物品"' in register
+    assert "共 1 件" in register
+    assert '<th class="text-end">物品</th>' in tally
+    assert "<th>事项</th>" not in register and ">事项<" not in tally
+
+
 def test_the_tablet_home_links_to_the_register(supervisor, shift):
     body = supervisor.get(reverse("home")).content.decode()
 
