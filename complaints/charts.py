@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from appraisal.charts import plain
 from complaints.models import Level
 from complaints.rollups import LEVELS
+from guides.flowchart import text_width
 
 # Best to worst: greens for the satisfied levels, amber and red for a bad rating.
 LEVEL_COLOURS = {
@@ -67,7 +68,7 @@ def level_bars_svg(rows: list[tuple[str, dict[str, int]]], *, title: str) -> Saf
             f'<rect x="{x}" y="6" width="10" height="10" fill="{LEVEL_COLOURS[level]}"/>'
             f'<text x="{x + 14}" y="15" fill="#495057">{esc(name)}</text>'
         )
-        x += 14 + 7 * len(name) + 14
+        x += 14 + round(text_width(name, 12)) + 14  # a Chinese character is a whole em
     for n, (label, counts) in enumerate(rows):
         y = top + n * row_h
         total = sum(counts.get(level, 0) for level in LEVELS)

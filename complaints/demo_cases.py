@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from complaints import case_reads, cases
 from complaints.models import BAD_LEVELS, BadRatingCase, BadRatingCaseStep, Rating, ReturnVisit
+from hall.workcalendar import add_working_days, is_working_day
 
 State = BadRatingCase.State
 Handling = BadRatingCase.Handling
@@ -58,7 +59,22 @@ INVALID_REASONS = ("监控显示该群众未在本窗口办理业务，属误评
 
 
 def _at(day_time: datetime.datetime, hours: float) -> datetime.datetime:
-    return day_time + datetime.timedelta(hours=hours)
+    """``hours`` after ``day_time``, moved into office hours (09:00–17:30 on a working day):
+    the office visits and writes up cases by day."""
+    return _office_hours(day_time + datetime.timedelta(hours=hours))
+
+
+def _office_hours(when: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(when)
+    day = local.date()
+    if local.time() > datetime.time(17, 30):
+        day = add_working_days(day, 1)
+    elif not is_working_day(day):
+        day = add_working_days(day, 1)
+    if day != local.date() or local.time() < datetime.time(9, 0):
+        # the morning after: 09:xx, keeping the minutes so the times do not all coincide
+        local = local.replace(year=day.year, month=day.month, day=day.day, hour=9)
+    return local
 
 
 def _old_case(rng: random.Random, rating: Rating, admin, staff_users: dict[int, int]):
@@ -356,7 +372,7 @@ def _date_steps(rng: random.Random, rating_ids: list[int]) -> None:
         elif step.action in (Action.VISIT, Action.PROPOSED) and case.pk in visits:
             at = visits[case.pk]
         else:
-            at = clock[case.pk] + datetime.timedelta(hours=rng.choice((2, 3, 5, 20, 26)))
+            at = _at(clock[case.pk], rng.choice((2, 3, 5, 20, 26)))
         step.at = min(max(at, clock.get(case.pk, at)), now)
         clock[case.pk] = step.at
         if step.action == Action.REVIEW_ASKED:

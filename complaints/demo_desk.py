@@ -138,6 +138,9 @@ def seed_complaints(*, rng_seed: int = 2026, today: datetime.date | None = None)
         phone = rng.choice(demo_data.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
         actor = supervisor if channel == C.Channel.DESK else admin
         at = _at(received, rng)
+        if at > timezone.now():  # seeded before that hour today: received the day before
+            received = _working_day_back(received, 1)
+            at = _at(received, rng)
         complaint = desk.complaint_receive(
             actor=None if channel == C.Channel.WEB else actor,
             complainant=name,
