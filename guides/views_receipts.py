@@ -383,6 +383,7 @@ def abnormal_handling(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = _month(request.GET.get("month", "")) or today.replace(day=1)
     counts = receipts.abnormal_counts(month, today)
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     return render(
         request,
         "guides/receipt_abnormal.html",
@@ -394,6 +395,7 @@ def abnormal_handling(request: HttpRequest) -> HttpResponse:
             ],
             "month": month,
             "prev_month": (month - datetime.timedelta(days=1)).replace(day=1),
-            "next_month": (month + datetime.timedelta(days=32)).replace(day=1),
+            # No way into months that have not begun.
+            "next_month": next_month if next_month <= today else None,
         },
     )

@@ -252,4 +252,5 @@ TRANSLATIONS: dict[str, str] = {
     "Notices of window %(number)s": "窗口 %(number)s 的文书",
     "%(n)s notice": "%(n)s 份文书",
     "Item code or name": "事项编码或名称",
+    "A notice has been issued: the clock no longer runs.": "已出具通知书，告知时限不再计算。",
 }

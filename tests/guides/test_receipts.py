@@ -140,6 +140,16 @@ def test_the_list_masks_the_contact_and_the_id(staff, application):
     assert "13812348000" in detail
 
 
+def test_the_clock_shows_while_it_runs_and_stops_with_a_notice(staff, staff_member, application):
+    url = reverse("receipt_application", args=[application.pk])
+    running = staff.get(url).content.decode()
+    assert "receipt-clock" in running and 'id="clock-stopped"' not in running
+    receipts.receipt_issue(actor=staff_member.user, application=application, kind=Kind.ACCEPTANCE)
+    stopped = staff.get(url).content.decode()
+    assert "receipt-clock" not in stopped
+    assert tr("A notice has been issued: the clock no longer runs.") in stopped
+
+
 def test_staff_of_another_window_get_a_404(other_staff, application):
     for url in (
         reverse("receipt_application", args=[application.pk]),
@@ -532,6 +542,13 @@ def test_the_abnormal_page_shows_the_table(admin, staff_member, application):
     body = admin.get(reverse("receipt_abnormal") + f"?month={month}").content.decode()
     assert 'id="by-window"' in body and staff_member.window.number in body
     assert application.item.name in body
+    today = timezone.localdate()
+    before = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    assert f'href="?month={before}"' in body
+    nxt = (today.replace(day=1) + datetime.timedelta(days=32)).strftime("%Y-%m")
+    assert f'href="?month={nxt}"' not in body  # no way into a month not begun
+    last = admin.get(reverse("receipt_abnormal") + f"?month={before}").content.decode()
+    assert f'href="?month={month}"' in last
 
 
 def test_the_admin_filters_receipts_by_kind_window_item_and_month(
