@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from complaints.models import Level, Rating, RatingMonth, RatingRollup
+from hall.sql import Precompiled
 
 LEVELS = tuple(Level.values)
 Counts = dict[str, int]
@@ -250,23 +251,27 @@ def _tail_ranges(first: datetime.date, last: datetime.date, covered: dict) -> li
     return [tuple(r) for r in ranges]
 
 
+_rollup_states = Precompiled(
+    lambda: RatingRollup.objects.order_by("month").values_list(
+        "month", "covered_until", "refreshed_at"
+    ),
+    arity=0,
+)
+_newest_rating = Precompiled(lambda: Rating.objects.order_by("-id").values_list("id")[:1], arity=0)
+
+
 def signature(first: datetime.date, last: datetime.date) -> str:
-    """What the counts of the months ``first``..``last`` depend on, in two small queries: each
-    month's rollup reach and rebuild time, and the count and newest id of the ratings past the
-    reach (an index range or two). Any new rating or rebuild gives another signature, so
-    figures cached under it are never stale and need no invalidation."""
+    """What the counts of the months ``first``..``last`` depend on, in two tiny reads by SQL
+    compiled once (hall/sql.py): each month's rollup reach and rebuild time, and the newest
+    rating's id. A new rating gives a new id; a rating leaving the counts (found invalid on
+    review) has its month's rollup rebuilt once that commits, a new rebuild time. So figures
+    cached under the signature need no invalidation. (A new rating in another month than
+    those shown changes it too: a fresh render, never a stale one.)"""
     first, last = month_start(first), month_start(last)
-    states = list(
-        RatingRollup.objects.filter(month__gte=first, month__lte=last)
-        .order_by("month")
-        .values_list("month", "covered_until", "refreshed_at")
+    rebuilt = ",".join(
+        f"{m:%Y%m}@{at.timestamp():.6f}"
+        for m, _until, at in _rollup_states.rows()
+        if first <= m <= last
     )
-    ranges = _tail_ranges(first, last, {m: until for m, until, _at in states})
-    live = {"n": 0, "top": 0}
-    if ranges:
-        tail = Q()
-        for since, end in ranges:
-            tail |= Q(created_at__gte=since, created_at__lt=end)
-        live = counted_ratings().filter(tail).aggregate(n=Count("id"), top=Max("id"))
-    rebuilt = ",".join(f"{m:%Y%m}@{at.timestamp():.6f}" for m, _until, at in states)
-    return f"{rebuilt}|{live['n']}|{live['top'] or 0}"
+    newest = _newest_rating.rows()
+    return f"{rebuilt}|{newest[0][0] if newest else 0}"

@@ -472,3 +472,17 @@ def test_a_case_past_its_deadline_shows_overdue_before_the_beat_runs(case):
 
 def test_masking_keeps_the_first_character_and_the_phone_ends(named_case):
     assert cases.mask_contact(named_case.rating) == "李* 138****8000"
+
+
+def test_the_cached_statistics_drop_a_rating_judged_invalid(
+    case, admin, admin_user, staff_member, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    month = timezone.localtime(case.rating.created_at).date()
+    url = reverse("rating_stats") + f"?month={month:%Y-%m}"
+    assert 'class="stat">1<' in admin.get(url).content.decode()  # rendered and cached
+    cases.review_ask(author=staff_member.user, case=case, ground="mistaken", reason="评错窗口")
+    with django_capture_on_commit_callbacks(execute=True):  # the month's rebuild, queued
+        cases.review_decide(author=admin_user, case=case, invalid=True, reason="监控显示非本窗口")
+    assert 'class="stat">0<' in admin.get(url).content.decode()
