@@ -148,24 +148,26 @@ def _close(case: BadRatingCase, state: str) -> None:
 # --- opening --------------------------------------------------------------------------------
 
 
-def case_open(*, rating: Rating) -> BadRatingCase | None:
+def case_open(*, rating: Rating, new: bool = False) -> BadRatingCase | None:
     """Open the case of a bad rating (nothing for a good one; the existing one if opened).
-    Called inside the rating's transaction."""
+    Called inside the rating's transaction; ``new``: the rating was stored in it, so it can
+    have no case yet and the case is simply inserted (the rating form's path)."""
     if not rating.is_bad:
         return None
-    with transaction.atomic():
-        day = timezone.localdate(rating.created_at)
-        case, created = BadRatingCase.objects.get_or_create(
-            rating=rating,
-            defaults={
-                "opened_at": rating.created_at,
-                "deadline": deadline_after(day, settings.HALL_BAD_RATING_DEADLINE_DAYS),
-            },
-        )
-        if created:
-            case.rating = rating
-            _step(case, Action.OPENED, author=None, from_state="")
-            case_staff_tell(case, NOTICE_OPENED)
+    day = timezone.localdate(rating.created_at)
+    fields = {
+        "opened_at": rating.created_at,
+        "deadline": deadline_after(day, settings.HALL_BAD_RATING_DEADLINE_DAYS),
+    }
+    if new:
+        case, created = BadRatingCase.objects.create(rating=rating, **fields), True
+    else:
+        with transaction.atomic():
+            case, created = BadRatingCase.objects.get_or_create(rating=rating, defaults=fields)
+    if created:
+        case.rating = rating
+        _step(case, Action.OPENED, author=None, from_state="")
+        case_staff_tell(case, NOTICE_OPENED)
     return case
 
 

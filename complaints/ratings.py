@@ -325,5 +325,5 @@ def rating_submit(
         ) from None
     if reasons:
         rating.reasons.set(reasons)
-    case_open(rating=rating)  # a bad rating opens its rectification case (差评整改)
+    case_open(rating=rating, new=True)  # a bad rating opens its case (差评整改)
     return rating
