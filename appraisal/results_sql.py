@@ -7,7 +7,8 @@ bonus and copy 560 rows back (bench/close.py, issue 3): about half of its time. 
 of the month travels; the award rows (a handful) and the ledger's count come back for the
 awards' reasons and the reports' fingerprint.
 
-One portable statement for PostgreSQL and SQLite (≥ 3.25: window functions). To give exactly
+One portable statement for PostgreSQL and SQLite (≥ 3.28: window functions, and a named
+window given its own frame). To give exactly
 the rows of the Python rules on both, all arithmetic is on integers:
 
 * points, totals and staff shares in tenths of a point (``CAST(ROUND(points * 10) AS
@@ -30,7 +31,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from appraisal import scoring
+from appraisal.models import Award, RuleBook
 
 STAFF, WINDOW = 0, 1  # the ``kind`` column
 NO_RATING = -10  # tenths: "unrated" sorts after a subject rated 0 % (scoring.order_key)
@@ -60,28 +61,73 @@ def _decimals(value: Decimal) -> int:
     return max(0, -Decimal(value).as_tuple().exponent)
 
 
-def bonus_sql(pay: scoring.BonusTable) -> str:
+def bonus_sql(book: RuleBook | None) -> tuple[str, str]:
     """SQL for a staff member's bonus in cents from the column ``total10``, as
-    ``BonusTable.amount``: never negative. Its numbers are integers made here, written into
-    the text (no parameter is repeated)."""
-    if pay.bands is not None:
-        # The highest band the total reaches; below the lowest band, nothing (amounts are
-        # never negative: a database constraint).
-        whens = "".join(
-            f" WHEN total10 >= {tenths(total_from):d}"
-            f" THEN {int(Decimal(amount).quantize(Decimal('0.01')).scaleb(2)):d}"
-            for total_from, amount in sorted(pay.bands, reverse=True)
+    ``rulebooks.bonus_table(book).amount`` (never negative; no book, no bonus), and the join
+    it needs. Its numbers are integers made here, written into the text."""
+    if book is None:
+        return "0", ""
+    if book.bonus_mode == RuleBook.BonusMode.BANDS:
+        # The highest band the total reaches, each band up to the next one's lower edge;
+        # below the lowest band, nothing (amounts have two decimals and are never negative:
+        # the table's constraints). Read here rather than before the statement: one round
+        # trip fewer, and a join rather than a subquery per row.
+        return "COALESCE(band.cents, 0)", (
+            "LEFT JOIN (SELECT CAST(ROUND(b.total_from * 10) AS INTEGER) AS from10,"
+            " CAST(ROUND(LEAD(b.total_from) OVER (ORDER BY b.total_from) * 10) AS INTEGER)"
+            " AS next10, CAST(ROUND(b.amount * 100) AS INTEGER) AS cents"
+            f" FROM appraisal_bonusband b WHERE b.book_id = {int(book.pk):d}) band"
+            " ON total10 >= band.from10 AND (band.next10 IS NULL OR total10 < band.next10)"
         )
-        return f"(CASE{whens} ELSE 0 END)" if whens else "0"
     # base + (total − 100) × per point, rounded half to even to cents, never negative. In
     # units of 10^-unit yuan: the base, plus (total10 − 1000) tenths × the per-point amount.
-    per_dp, base_dp = _decimals(pay.per_point), _decimals(pay.base)
+    per_point, base = Decimal(book.bonus_per_point), Decimal(book.bonus_base)
+    per_dp, base_dp = _decimals(per_point), _decimals(base)
     unit = max(2, 1 + per_dp, base_dp)
-    base = int(Decimal(pay.base).scaleb(unit))
-    per = int(Decimal(pay.per_point).scaleb(per_dp)) * 10 ** (unit - 1 - per_dp)
-    exact = f"(CAST({base:d} AS BIGINT) + CAST(total10 - 1000 AS BIGINT) * {per:d})"
+    base_units = int(base.scaleb(unit))
+    per = int(per_point.scaleb(per_dp)) * 10 ** (unit - 1 - per_dp)
+    exact = f"(CAST({base_units:d} AS BIGINT) + CAST(total10 - 1000 AS BIGINT) * {per:d})"
     cents = half_even(exact, f"{10 ** (unit - 2):d}")
-    return f"(CASE WHEN {cents} > 0 THEN {cents} ELSE 0 END)"
+    return f"(CASE WHEN {cents} > 0 THEN {cents} ELSE 0 END)", ""
+
+
+def one_decimal(column: str) -> str:
+    """SQL text of a numeric column with one decimal, as ``f"{value:g}"`` shows a Decimal
+    quantized to a tenth ("113.0", "-0.5"): built from whole tenths, the same on both
+    databases (PostgreSQL has no printf, SQLite no to_char)."""
+    t = f"CAST(ROUND({column} * 10) AS INTEGER)"
+    return (
+        f"CASE WHEN {t} < 0 THEN '-' ELSE '' END || CAST(ABS({t}) / 10 AS TEXT)"
+        f" || '.' || CAST(ABS({t}) %% 10 AS TEXT)"
+    )
+
+
+def awards_insert(month_id: int) -> None:
+    """Propose the month's awards from its flagged results: service stars, then banners,
+    each in ranking order, with the reason ``scoring.award_reason`` words."""
+    star, banner = Award.Kind.SERVICE_STAR.value, Award.Kind.CIVILISED_WINDOW.value
+    reason = (
+        f"CASE WHEN staff_id IS NULL THEN %s ELSE %s END || '：总分 ' || {one_decimal('total')}"
+        f" || '（加 ' || {one_decimal('additions')} || '，减 ' || {one_decimal('deductions')}"
+        " || '），全厅第 ' || CAST(rank_hall AS TEXT) || ' 名'"
+    )
+    sql = (
+        "INSERT INTO appraisal_award (month_id, kind, staff_id, window_id, reason, status)"
+        " SELECT month_id, CASE WHEN staff_id IS NULL THEN %s ELSE %s END, staff_id,"
+        f" window_id, {reason}, %s"
+        " FROM appraisal_monthlyresult WHERE month_id = %s AND (is_star OR is_banner)"
+        " ORDER BY CASE WHEN staff_id IS NULL THEN 1 ELSE 0 END, rank_hall"
+    )
+    params = [
+        banner,
+        star,
+        "流动文明窗口标兵",
+        "服务明星",
+        Award.Status.PROPOSED.value,
+        month_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _rated(rows: list[tuple[int, int, int]]) -> str:
@@ -99,7 +145,7 @@ def results_insert(
     windows: tuple[str, list],
     seats: tuple[str, list],
     window_includes_staff: bool,
-    pay: scoring.BonusTable,
+    book: RuleBook | None,
     staff_satisfaction: dict[int, Decimal],
     window_satisfaction: dict[int, Decimal],
     star_share: Decimal,
@@ -125,6 +171,7 @@ def results_insert(
         f"CASE WHEN population * {share10:d} / 1000 > {int(star_minimum):d}"
         f" THEN population * {share10:d} / 1000 ELSE {int(star_minimum):d} END"
     )
+    bonus, bands = bonus_sql(book)
     staff_sql, staff_params = staff
     windows_sql, windows_params = windows
     seats_sql, seats_params = seats
@@ -170,31 +217,33 @@ WITH coded AS (
     {_rated(rates)}
 ), scored AS (
     SELECT s.*, 1000 + s.add10 - s.ded10 + s.extra10 AS total10,
-           COALESCE(r.rate10, {NO_RATING}) AS sat10
+           COALESCE(r.rate10, {NO_RATING}) AS sat10,
+           CASE WHEN s.dq = 0 AND 1000 + s.add10 - s.ded10 + s.extra10 >= {min10:d}
+                THEN 1 ELSE 0 END AS eligible
     FROM subjects s
     LEFT JOIN rated r ON r.kind = s.kind AND r.subject_id = s.subject_id
 ), ranked AS (
+    -- The running count of eligible subjects shares the hall ranking's sort; the number
+    -- of subjects needs none: two sorts in all.
     SELECT scored.*,
-           CASE WHEN dq = 0 AND total10 >= {min10:d} THEN 1 ELSE 0 END AS eligible,
-           ROW_NUMBER() OVER (PARTITION BY kind ORDER BY {order}) AS rank_hall,
-           ROW_NUMBER() OVER (PARTITION BY kind, did ORDER BY {order}) AS rank_department,
-           COUNT(*) OVER (PARTITION BY kind) AS population
+           ROW_NUMBER() OVER hall AS rank_hall,
+           SUM(eligible) OVER (hall ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+               AS pick_no,
+           COUNT(*) OVER (PARTITION BY kind) AS population,
+           ROW_NUMBER() OVER (PARTITION BY kind, did ORDER BY {order}) AS rank_department
     FROM scored
-), picked AS (
-    SELECT ranked.*,
-           ROW_NUMBER() OVER (PARTITION BY kind, eligible ORDER BY rank_hall) AS pick_no
-    FROM ranked
+    WINDOW hall AS (PARTITION BY kind ORDER BY {order})
 )
 SELECT %s,
        CASE WHEN kind = {STAFF} THEN subject_id END,
        CASE WHEN kind = {WINDOW} THEN subject_id END,
        did, 100, add10 / 10.0, ded10 / 10.0, extra10 / 10.0, total10 / 10.0,
        rank_hall, rank_department,
-       CASE WHEN kind = {STAFF} THEN {bonus_sql(pay)} ELSE 0 END / 100.0,
+       CASE WHEN kind = {STAFF} THEN {bonus} ELSE 0 END / 100.0,
        dq = 1,
        kind = {STAFF} AND eligible = 1 AND pick_no <= {stars},
        kind = {WINDOW} AND eligible = 1 AND pick_no <= {int(banner_count):d}
-FROM picked
+FROM ranked {bands}
 """
     params = [month_id, *staff_params, *seats_params, *windows_params, month_id]
     with connection.cursor() as cursor:

@@ -5,7 +5,6 @@ complaints, ratings and lost property (later issues) add entries only through it
 from __future__ import annotations
 
 import datetime
-import decimal
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import results_sql, scoring
+from appraisal import results_sql
 from appraisal.models import (
     Appeal,
     AppraisalMonth,
@@ -28,7 +27,7 @@ from appraisal.models import (
     ScoreEntry,
 )
 from appraisal.reports import appraisal_reports_request
-from appraisal.rulebooks import bonus_table, policy_in_force, rule_books_in_force
+from appraisal.rulebooks import policy_in_force, rule_books_in_force
 from complaints.selectors import satisfaction_rates
 from hall.models import Notice
 from hall.notices import notice_send
@@ -243,48 +242,11 @@ def score_entry_reverse(
 # --- the month close ---------------------------------------------------------------------
 
 
-def _as_decimal(value) -> Decimal:
-    """A sum as the database returns it: PostgreSQL's numeric is a Decimal already; SQLite
-    gives an int or a float, read as Django reads its aggregates (15 significant digits)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return decimal.Context(prec=15).create_decimal_from_float(value)
-    return Decimal(value)
-
-
 def _seats(month: AppraisalMonth):
     """Who sat at which window at some point of the month: (window id, staff id) rows."""
     return Assignment.objects.filter(
         Q(end__isnull=True) | Q(end__gte=month.month), start__lte=month.last_day
     )
-
-
-AWARD_COLUMNS = ("month_id", "kind", "staff_id", "window_id", "reason", "status")
-
-
-def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows given as tuples of ``columns`` (attribute names), every field given.
-
-    On PostgreSQL through COPY: building and binding a model instance per row for
-    bulk_create was most of the close's time (bench/close.py). Elsewhere (SQLite in the
-    tests) through bulk_create.
-    """
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-        )
-        return
-    if not rows:
-        return
-    column_of = {f.attname: f.column for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    sql = "COPY {} ({}) FROM STDIN".format(
-        quote(model._meta.db_table), ", ".join(quote(column_of[name]) for name in columns)
-    )
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _among(ids: list[int]) -> Q:
@@ -302,17 +264,27 @@ def month_results_compute(month: AppraisalMonth) -> tuple[int, int | None]:
     """(Re)write the month's results and proposed awards. Same entries → same rows.
 
     The results are one ``INSERT … SELECT`` (``results_sql``: netting, totals, ranks, bonus
-    and award flags computed by the database, the rules of ``scoring``); only the award rows
-    come back, for their reasons. Windows get no bonus: bonus pay is the staff's, paid
-    through their departments. Returns the month's entry count and newest entry id, read on
-    the way (the reports' fingerprint).
+    and award flags computed by the database, the rules of ``scoring``), the awards a second
+    one: no row of the month comes back to Python. Windows get no bonus: bonus pay is the
+    staff's, paid through their departments. Returns the month's entry count and newest
+    entry id, read on the way (the reports' fingerprint).
     """
     book = policy_in_force(month.last_day)
-    pay = bonus_table(book)
-    # A recomputation (an appeal upheld before the month is final) keeps the population the
-    # close chose, whoever has joined or left since: read it before its rows are replaced.
-    chosen = list(MonthlyResult.objects.filter(month=month).values_list("staff_id", "window_id"))
-    if chosen:
+    # The ledger's entry count and newest id (the reports' fingerprint; read after the
+    # month's lock, so no entry can still arrive) and whether this is a recomputation.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MAX(id), EXISTS (SELECT 1 FROM appraisal_monthlyresult"
+            " WHERE month_id = %s) FROM appraisal_scoreentry WHERE month_id = %s",
+            [month.pk, month.pk],
+        )
+        count, newest, recomputing = cursor.fetchone()
+    if recomputing:
+        # An appeal upheld before the month is final: keep the population the close chose,
+        # whoever has joined or left since, read before its rows are replaced.
+        chosen = list(
+            MonthlyResult.objects.filter(month=month).values_list("staff_id", "window_id")
+        )
         staff_q = _among([s for s, _w in chosen if s is not None])
         window_q = _among([w for _s, w in chosen if w is not None])
         MonthlyResult.objects.filter(month=month).delete()
@@ -348,7 +320,7 @@ def month_results_compute(month: AppraisalMonth) -> tuple[int, int | None]:
             _seats(month).order_by().values(seat_window=F("window_id"), seat_staff=F("staff_id"))
         ),
         window_includes_staff=bool(book and book.window_includes_staff),
-        pay=pay,
+        book=book,
         staff_satisfaction=staff_rate,
         window_satisfaction=window_rate,
         star_share=book.star_share if book else Decimal("0"),
@@ -357,59 +329,8 @@ def month_results_compute(month: AppraisalMonth) -> tuple[int, int | None]:
         award_min_total=book.award_min_total if book else Decimal("0"),
     )
 
-    # The awarded rows (a handful) for their reasons, and the ledger's entry count and newest
-    # id for the reports' fingerprint: one read.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 0, staff_id, window_id, rank_hall, total, additions, deductions"
-            " FROM appraisal_monthlyresult WHERE month_id = %s AND (is_star OR is_banner)"
-            " UNION ALL SELECT 1, COUNT(*), MAX(id), 0, NULL, NULL, NULL"
-            " FROM appraisal_scoreentry WHERE month_id = %s",
-            [month.pk, month.pk],
-        )
-        rows = cursor.fetchall()
-    ledger = (0, None)
-    awards = []
-    tenth = Decimal("0.1")
-    for part, staff_id, window_id, rank_hall, total, additions, deductions in rows:
-        if part == 1:
-            ledger = (int(staff_id), window_id)
-            continue
-        total, additions, deductions = (
-            _as_decimal(v).quantize(tenth) for v in (total, additions, deductions)
-        )
-        ranked = scoring.Ranked(
-            scoring.Tally(
-                staff_id or window_id,
-                0,
-                "",
-                additions,
-                deductions,
-                extra=total - scoring.BASE - additions + deductions,
-            ),
-            rank_hall=rank_hall,
-        )
-        if staff_id is not None:
-            kind, label = Award.Kind.SERVICE_STAR.value, "服务明星"
-        else:
-            kind, label = Award.Kind.CIVILISED_WINDOW.value, "流动文明窗口标兵"
-        awards.append(
-            (
-                staff_id is None,
-                rank_hall,
-                (
-                    month.pk,
-                    kind,
-                    staff_id,
-                    window_id,
-                    scoring.award_reason(ranked, label),
-                    Award.Status.PROPOSED.value,
-                ),
-            )
-        )
-    awards.sort(key=lambda a: a[:2])  # stars, then banners, each in ranking order
-    _insert_rows(Award, AWARD_COLUMNS, [row for _w, _r, row in awards])
-    return ledger
+    results_sql.awards_insert(month.pk)
+    return int(count), newest
 
 
 def month_close_request(month_start: datetime.date) -> AppraisalMonth:

@@ -222,8 +222,23 @@ def oracle(month, book, pay):
                 "is_star": kind == "staff" and t.subject_id in star_ids,
                 "is_banner": kind == "window" and t.subject_id in banner_ids,
             }
-    awards = [("service_star", r.tally.subject_id, None) for r in stars] + [
-        ("civilised_window", None, r.tally.subject_id) for r in banners
+
+    def reason(r, label):  # as the result table shows the figures: to a tenth
+        t, tenth = r.tally, Decimal("0.1")
+        shown = scoring.Tally(
+            t.subject_id,
+            t.department_id,
+            t.sort_key,
+            t.additions.quantize(tenth),
+            t.deductions.quantize(tenth),
+            extra=t.extra.quantize(tenth),
+        )
+        return scoring.award_reason(scoring.Ranked(shown, r.rank_hall), label)
+
+    awards = [("service_star", r.tally.subject_id, None, reason(r, "服务明星")) for r in stars]
+    awards += [
+        ("civilised_window", None, r.tally.subject_id, reason(r, "流动文明窗口标兵"))
+        for r in banners
     ]
     return expected, awards
 
@@ -272,13 +287,8 @@ def test_the_close_writes_what_the_python_rules_compute(policy):
     expected, awards = oracle(month, book, bonus_table(book))
     month_close(OCT)
     assert stored(month) == expected
-    got = list(
-        Award.objects.filter(month=month)
-        .order_by("id")
-        .values_list("kind", "staff_id", "window_id")
-    )
-    assert got == awards
-    assert all(a.reason.endswith("名") for a in Award.objects.filter(month=month))
+    got = Award.objects.filter(month=month).order_by("id")
+    assert list(got.values_list("kind", "staff_id", "window_id", "reason")) == awards
 
     # The same rows when an upheld appeal recomputes the published month before it is final.
     month_publish(month)
@@ -286,6 +296,8 @@ def test_the_close_writes_what_the_python_rules_compute(policy):
     with time_machine.travel(month.appeal_until + datetime.timedelta(days=1)):
         month_finalise(month)
     assert stored(month) == expected
+    got = Award.objects.filter(month=month).order_by("id")
+    assert list(got.values_list("kind", "staff_id", "window_id", "reason")) == awards
 
 
 def test_the_ties_fall_as_the_tie_breaks_say():
@@ -321,6 +333,7 @@ def test_the_ties_fall_as_the_tie_breaks_say():
     # 10 % of 28 staff (Z9 left before October) → 2; T1 is disqualified.
     assert len(staff) == 28 and "Z9" not in by_no
     assert [a.staff.employee_no for a in stars] == ["T2", "T3"]
+    assert stars[0].reason == "服务明星：总分 106.0（加 6.0，减 0.0），全厅第 2 名"
 
 
 def test_a_recomputation_keeps_the_closed_population_even_without_staff():
