@@ -13,7 +13,7 @@ For each scale (1× = 500 staff, 60 windows, 5,000 entries in one past month) it
    demo rule books, the month's entries with some reversals), then ``VACUUM ANALYZE``;
 2. alternates, round after round, the real close (``appraisal.services.month_close``, all of
    it) and one raw SQL statement computing the same totals (per subject: 100 + additions −
-   deductions, entries netted per rule code as ``_net_by`` does), resetting the month to open
+   deductions, entries netted per rule code as the close does), resetting the month to open
    and deleting its results and awards before each close; the order within a round alternates
    too (close first, then SQL first);
 3. checks that both give the same subjects and totals (count, sum and a digest of every
