@@ -215,7 +215,11 @@ def _date_steps(complaint, at, received, today, rng) -> None:
     """Spread the steps over office hours after receipt (an oral complaint within the day,
     as it is answered on the spot), never past today; reminders on the day they were due."""
     steps = list(ComplaintStep.objects.filter(complaint=complaint).order_by("id"))
-    end = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 30)))
+    # this morning at 08:30, or now when the demo is seeded before that
+    end = min(
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 30))),
+        timezone.now(),
+    )
     oral = complaint.form == C.Form.ORAL and not complaint.complex
     when, replied_at = at, None
     for n, step in enumerate(steps):
@@ -240,5 +244,6 @@ def _date_reminders() -> None:
         due = add_working_days(step.complaint.deadline, 1)
         if step.action == ComplaintStep.Action.ESCALATED:
             due = add_working_days(due, settings.COMPLAINTS_ESCALATE_AFTER_DAYS)
-        step.at = timezone.make_aware(datetime.datetime.combine(due, datetime.time(8, 30)))
+        morning = timezone.make_aware(datetime.datetime.combine(due, datetime.time(8, 30)))
+        step.at = min(morning, timezone.now())  # seeded before this morning's beat: now
         step.save(update_fields=["at"])

@@ -40,3 +40,19 @@ def test_seeding_again_writes_nothing(small_hall):
     seed_complaints(rng_seed=7, today=TODAY)
     assert seed_complaints(rng_seed=7, today=TODAY) == 0
     assert Complaint.objects.count() == 30
+
+
+def test_seeded_before_office_hours_nothing_lies_in_the_future(small_hall):
+    import time_machine
+    from django.utils import timezone
+
+    from complaints.models import ComplaintStep
+
+    early = datetime.datetime(
+        2026, 12, 1, 5, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
+    with time_machine.travel(early, tick=False):
+        seed_complaints(rng_seed=7)
+        now = timezone.now()
+    assert not Complaint.objects.filter(received_at__gt=now).exists()
+    assert not ComplaintStep.objects.filter(at__gt=now).exists()
