@@ -128,9 +128,14 @@ def token_refusal(token: RatingToken | None) -> str | None:
     return None
 
 
-_TOKEN = ("id", "token", "window_id", "staff_id", "issued_at", "used_at")
-_WINDOW = ("id", "number", "name", "active", "department_id")
-_DEPARTMENT = ("id", "name", "short_name")
+def _fields(model, names: set[str]) -> tuple[str, ...]:
+    # In the model's own order: Model.from_db matches a subset of values to fields by it.
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+_TOKEN = _fields(RatingToken, {"id", "token", "window_id", "staff_id", "issued_at", "used_at"})
+_WINDOW = _fields(Window, {"id", "number", "name", "active", "department_id"})
+_DEPARTMENT = _fields(Department, {"id", "name", "short_name"})
 _token_read = Precompiled(
     lambda value: RatingToken.objects.filter(token=value).values_list(
         *_TOKEN,

@@ -142,6 +142,26 @@ def test_a_rating_with_a_token_costs_a_read_a_claim_and_an_insert(
     assert Rating.objects.get().staff == staff_member
 
 
+def test_a_token_read_in_one_query_carries_the_right_window_and_department(
+    window, other_window, reasons
+):
+    # Two departments, so a department id mixed up with another column would show.
+    token = ratings.token_issue(window=other_window)
+    found = ratings.token_find(token.token)
+    assert found.pk == token.pk and found.used_at is None and found.staff_id is None
+    assert found.window.pk == other_window.pk and found.window.active is True
+    assert found.window.number == "B01" and found.window.name == other_window.name
+    assert found.window.department_id == other_window.department_id != window.department_id
+    assert found.window.department.name == other_window.department.name
+    assert found.issued_at == token.issued_at
+    rating = ratings.rating_submit(level=Level.SATISFIED, token=found)
+    rating.refresh_from_db()
+    assert (rating.window_id, rating.department_id) == (
+        other_window.pk,
+        other_window.department_id,
+    )
+
+
 def test_a_rating_that_cannot_be_stored_leaves_its_token_unspent(window, reasons):
     token = ratings.token_issue(window=window)
     # A rating already holding the token while the token reads unspent (a hand-made row):
