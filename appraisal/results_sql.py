@@ -91,14 +91,14 @@ def bonus_sql(book: RuleBook | None) -> tuple[str, str]:
     return f"(CASE WHEN {cents} > 0 THEN {cents} ELSE 0 END)", ""
 
 
-def one_decimal(column: str) -> str:
-    """SQL text of a numeric column with one decimal, as ``f"{value:g}"`` shows a Decimal
-    quantized to a tenth ("113.0", "-0.5"): built from whole tenths, the same on both
-    databases (PostgreSQL has no printf, SQLite no to_char)."""
+def points_text(column: str) -> str:
+    """SQL text of a points column as ``scoring.points_text`` writes it ("105", "102.5",
+    "-0.5"): built from whole tenths, the same on both databases (PostgreSQL has no printf,
+    SQLite no to_char)."""
     t = f"CAST(ROUND({column} * 10) AS INTEGER)"
     return (
         f"CASE WHEN {t} < 0 THEN '-' ELSE '' END || CAST(ABS({t}) / 10 AS TEXT)"
-        f" || '.' || CAST(ABS({t}) %% 10 AS TEXT)"
+        f" || CASE WHEN ABS({t}) %% 10 = 0 THEN '' ELSE '.' || CAST(ABS({t}) %% 10 AS TEXT) END"
     )
 
 
@@ -107,8 +107,8 @@ def awards_insert(month_id: int) -> None:
     each in ranking order, with the reason ``scoring.award_reason`` words."""
     star, banner = Award.Kind.SERVICE_STAR.value, Award.Kind.CIVILISED_WINDOW.value
     reason = (
-        f"CASE WHEN staff_id IS NULL THEN %s ELSE %s END || '：总分 ' || {one_decimal('total')}"
-        f" || '（加 ' || {one_decimal('additions')} || '，减 ' || {one_decimal('deductions')}"
+        f"CASE WHEN staff_id IS NULL THEN %s ELSE %s END || '：总分 ' || {points_text('total')}"
+        f" || '（加 ' || {points_text('additions')} || '，减 ' || {points_text('deductions')}"
         " || '），全厅第 ' || CAST(rank_hall AS TEXT) || ' 名'"
     )
     sql = (

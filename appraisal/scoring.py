@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 BASE = Decimal("100")
 
@@ -216,11 +216,18 @@ def pick(ranked: list[Ranked], count: int, *, min_total: Decimal) -> list[Ranked
     return chosen
 
 
+def points_text(value: Decimal) -> str:
+    """Points as the hall writes them: 105, 102.5, -0.5 (no trailing ".0")."""
+    text = f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN):f}"
+    text = text.removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
 def award_reason(item: Ranked, kind_label: str) -> str:
     t = item.tally
     return (
-        f"{kind_label}：总分 {t.total:g}（加 {t.additions:g}，减 {t.deductions:g}），"
-        f"全厅第 {item.rank_hall} 名"
+        f"{kind_label}：总分 {points_text(t.total)}（加 {points_text(t.additions)}，"
+        f"减 {points_text(t.deductions)}），全厅第 {item.rank_hall} 名"
     )
 
 

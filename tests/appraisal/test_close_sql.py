@@ -333,7 +333,7 @@ def test_the_ties_fall_as_the_tie_breaks_say():
     # 10 % of 28 staff (Z9 left before October) → 2; T1 is disqualified.
     assert len(staff) == 28 and "Z9" not in by_no
     assert [a.staff.employee_no for a in stars] == ["T2", "T3"]
-    assert stars[0].reason == "服务明星：总分 106.0（加 6.0，减 0.0），全厅第 2 名"
+    assert stars[0].reason == "服务明星：总分 106（加 6，减 0），全厅第 2 名"
 
 
 def test_a_recomputation_keeps_the_closed_population_even_without_staff():
