@@ -44,3 +44,21 @@ def table_body(response) -> str:
 def audit_entries(obj, action: str):
     ct = ContentType.objects.get_for_model(obj)
     return AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk), action=action)
+
+
+def ratings_made(window, level, n: int = 1, *, at, staff=None) -> None:
+    """``n`` QR ratings of ``window`` at the moment ``at``, written in bulk (the statistics
+    and the close read them; the rating form is tested on its own)."""
+    from complaints.models import Rating
+
+    Rating.objects.bulk_create(
+        Rating(
+            window=window,
+            department=window.department,
+            staff=staff,
+            level=level,
+            channel="qr",
+            created_at=at,
+        )
+        for _ in range(n)
+    )

@@ -26,10 +26,11 @@ from appraisal.models import (
 )
 from appraisal.rulebooks import bonus_table
 from appraisal.services import month_close, month_finalise, month_publish
-from complaints.models import Level, Rating
+from complaints.models import Level
 from complaints.selectors import satisfaction_rates
 from staff.models import Assignment, StaffMember
 from tests.factories import DepartmentFactory, StaffMemberFactory, WindowFactory
+from tests.helpers import ratings_made
 from windows.models import Window
 
 OCT = datetime.date(2026, 10, 1)
@@ -55,17 +56,7 @@ def rule(book, code, applies_to="staff", disqualifies=False):
 
 def rate(window, level, n=1, *, staff=None):
     at = datetime.datetime.combine(DAY, datetime.time(10), tzinfo=SHANGHAI)
-    Rating.objects.bulk_create(
-        Rating(
-            window=window,
-            department=window.department,
-            staff=staff,
-            level=level,
-            channel="qr",
-            created_at=at,
-        )
-        for _ in range(n)
-    )
+    ratings_made(window, level, n, at=at, staff=staff)
 
 
 def build_month(book):

@@ -23,8 +23,9 @@ from appraisal.services import (
     score_entry_add,
     score_entry_reverse,
 )
-from complaints.models import Level, Rating
+from complaints.models import Level
 from tests.factories import StaffMemberFactory, WindowFactory
+from tests.helpers import ratings_made
 
 OCT = datetime.date(2026, 10, 1)
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -290,17 +291,7 @@ def test_ties_break_on_fewer_deductions_then_more_additions_then_number():
 
 def rate(window, level, n=1, *, staff=None, day=datetime.date(2026, 10, 9)):
     at = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-    Rating.objects.bulk_create(
-        Rating(
-            window=window,
-            department=window.department,
-            staff=staff,
-            level=level,
-            channel="qr",
-            created_at=at,
-        )
-        for _ in range(n)
-    )
+    ratings_made(window, level, n, at=at, staff=staff)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from complaints import selectors
 from complaints.models import Level, Rating
 from tests.factories import WindowFactory
+from tests.helpers import ratings_made
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,7 @@ L = Level
 
 def rate(window, level, n=1, *, month=MARCH, staff=None, day=10):
     at = datetime.datetime(month.year, month.month, day, 10, 0, tzinfo=SHANGHAI)
-    Rating.objects.bulk_create(
-        Rating(
-            window=window,
-            department=window.department,
-            staff=staff,
-            level=level,
-            channel="qr",
-            created_at=at,
-        )
-        for _ in range(n)
-    )
+    ratings_made(window, level, n, at=at, staff=staff)
 
 
 def by_window(month):

@@ -13,6 +13,7 @@ import time_machine
 from complaints import rollups, selectors, tasks
 from complaints.models import Level, Rating, RatingMonth, RatingRollup
 from tests.factories import StaffMemberFactory, WindowFactory
+from tests.helpers import ratings_made
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +27,7 @@ def at(day: datetime.date, hour=10, minute=0) -> datetime.datetime:
 
 
 def rate(window, level, n=1, *, when, staff=None):
-    Rating.objects.bulk_create(
-        Rating(
-            window=window,
-            department=window.department,
-            staff=staff,
-            level=level,
-            channel="qr",
-            created_at=when,
-        )
-        for _ in range(n)
-    )
+    ratings_made(window, level, n, at=when, staff=staff)
 
 
 @pytest.fixture
