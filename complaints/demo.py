@@ -202,7 +202,6 @@ class MonthBuilder:
                 window=window,
                 staff_id=staff_id,
                 issued_at=at - datetime.timedelta(minutes=rng.randint(1, 20)),
-                used_at=at,
             )
         else:
             channel = Rating.Channel.QR if channel == Rating.Channel.TOKEN else channel

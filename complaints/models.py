@@ -74,8 +74,9 @@ class WindowRatingCode(models.Model):
 
 class RatingToken(models.Model):
     """A single-use right to rate one service: issued by the window for a case, or printed on
-    a queue ticket or receipt. Spent by a conditional update, and the rating's unique link to
-    it makes a second rating with the same token impossible in the database."""
+    a queue ticket or receipt. Spent by its rating: the rating's unique link to it is the
+    claim, so a second rating with the same token is impossible in the database, and when it
+    was used is when its rating was made (``Rating.token``; ``ratings.token_find``)."""
 
     token = models.CharField(max_length=40, unique=True)
     window = models.ForeignKey(
@@ -93,7 +94,6 @@ class RatingToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
-    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("rating token")
@@ -110,8 +110,15 @@ class Rating(models.Model):
         KIOSK = "kiosk", _("Kiosk at the window")
         TOKEN = "token", _("Rating token")
 
+    # No index of their own on window and staff: the (window, created_at) and (staff,
+    # created_at) indexes below serve every lookup by either, and each index is written by
+    # every rating a citizen sends.
     window = models.ForeignKey(
-        "windows.Window", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("window")
+        "windows.Window",
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("window"),
+        db_index=False,
     )
     staff = models.ForeignKey(
         "staff.StaffMember",
@@ -120,6 +127,7 @@ class Rating(models.Model):
         blank=True,
         related_name="ratings",
         verbose_name=_("staff member"),
+        db_index=False,
     )
     department = models.ForeignKey(
         "windows.Department",
@@ -161,8 +169,17 @@ class Rating(models.Model):
             models.Index(fields=["created_at"], name="rating_created"),
             models.Index(fields=["window", "created_at"], name="rating_window_created"),
             models.Index(fields=["staff", "created_at"], name="rating_staff_created"),
-            models.Index(fields=["window", "device_hash", "created_at"], name="rating_device"),
-            models.Index(fields=["window", "ip_hash", "created_at"], name="rating_ip"),
+            # The limits count only ratings without a token (ratings._check_limits).
+            models.Index(
+                fields=["window", "device_hash", "created_at"],
+                name="rating_device",
+                condition=Q(token__isnull=True),
+            ),
+            models.Index(
+                fields=["window", "ip_hash", "created_at"],
+                name="rating_ip",
+                condition=Q(token__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

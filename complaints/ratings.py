@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from complaints.cases import case_open
 from complaints.models import (
+    BAD_LEVELS,
     COMMENT_MAX,
     Level,
     Rating,
@@ -30,7 +31,7 @@ from complaints.models import (
     RatingToken,
     WindowRatingCode,
 )
-from hall.sql import Precompiled
+from hall.sql import Precompiled, prepared_cursor
 from hall.validators import validate_phone
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
@@ -120,7 +121,7 @@ def token_refusal(token: RatingToken | None) -> str | None:
     if token is None:
         return _("This rating link is not valid. Please scan the code at the window again.")
     if token.used_at is not None:
-        return _("This service has already been rated with this link. Thank you!")
+        return _already_rated()
     if token_expired(token):
         return _("This rating link has expired.")
     if not token.window.active:
@@ -128,12 +129,16 @@ def token_refusal(token: RatingToken | None) -> str | None:
     return None
 
 
+def _already_rated() -> str:
+    return _("This service has already been rated with this link. Thank you!")
+
+
 def _fields(model, names: set[str]) -> tuple[str, ...]:
     # In the model's own order: Model.from_db matches a subset of values to fields by it.
     return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
 
 
-_TOKEN = _fields(RatingToken, {"id", "token", "window_id", "staff_id", "issued_at", "used_at"})
+_TOKEN = _fields(RatingToken, {"id", "token", "window_id", "staff_id", "issued_at"})
 _WINDOW = _fields(Window, {"id", "number", "name", "active", "department_id"})
 _DEPARTMENT = _fields(Department, {"id", "name", "short_name"})
 _token_read = Precompiled(
@@ -141,15 +146,14 @@ _token_read = Precompiled(
         *_TOKEN,
         *(f"window__{f}" for f in _WINDOW),
         *(f"window__department__{f}" for f in _DEPARTMENT),
-        "window__rating_code__code",
+        "rating__created_at",
     )
 )
 
 
 def token_find(value: str) -> RatingToken | None:
-    """The token with its window and department (what the rating page and the submission
-    use), and the window's public code as ``window_code`` (None until it is made), in one
-    read compiled once: this runs on every rating sent with a token."""
+    """The token with its window and department (what the rating page shows) and, as
+    ``used_at``, when its rating was made (None while unused), in one read compiled once."""
     rows = _token_read.rows(value[:40])
     if not rows:
         return None
@@ -158,7 +162,7 @@ def token_find(value: str) -> RatingToken | None:
     token = RatingToken.from_db("default", _TOKEN, row[:a])
     token.window = Window.from_db("default", _WINDOW, row[a:b])
     token.window.department = Department.from_db("default", _DEPARTMENT, row[b:-1])
-    token.window_code = row[-1]
+    token.used_at = row[-1]
     return token
 
 
@@ -256,7 +260,82 @@ def _check_limits(
             )
 
 
-@transaction.atomic
+def _token_insert_sql() -> str:
+    """One statement that spends a token and stores its rating: the rating is inserted only
+    for a known, unexpired token of an active window, and the rating's unique link to the
+    token (``ON CONFLICT … DO NOTHING``) makes it the token's only one — of two submissions
+    racing with one token, the second waits for the first and inserts nothing. The staff
+    member is the token's, else the one person seated at the window that day
+    (``staff_on_duty_id``). Same text on PostgreSQL and SQLite (≥ 3.35: ``RETURNING``)."""
+    q = connection.ops.quote_name
+    seat = Assignment._meta
+    return f"""
+        INSERT INTO {q(Rating._meta.db_table)} (
+            window_id, staff_id, department_id, token_id, channel, level, comment, name,
+            phone, device_hash, ip_hash, created_at, counted)
+        SELECT t.window_id,
+               COALESCE(t.staff_id, (
+                   SELECT CASE WHEN COUNT(*) = 1 THEN MIN(a.staff_id) END
+                   FROM {q(seat.db_table)} a
+                   WHERE a.window_id = t.window_id AND a.{q("start")} <= %s
+                     AND (a.{q("end")} IS NULL OR a.{q("end")} >= %s))),
+               w.department_id, t.id, %s, %s, %s, %s, %s, %s, %s, %s, %s
+        FROM {q(RatingToken._meta.db_table)} t
+        JOIN {q(Window._meta.db_table)} w ON w.id = t.window_id
+        WHERE t.token = %s AND t.issued_at >= %s AND w.active
+        ON CONFLICT (token_id) DO NOTHING
+        RETURNING id, window_id, staff_id, department_id, token_id"""
+
+
+_TOKEN_INSERT: dict[str, str] = {}  # by database vendor, made on first use
+_RETURNED = ("id", "window_id", "staff_id", "department_id", "token_id")
+_RATING = _fields(Rating, {f.attname for f in Rating._meta.concrete_fields})
+
+
+def _token_rating_insert(
+    value: str, *, level: str, now: datetime.datetime, fields: dict[str, str], **hashes: str
+) -> Rating:
+    """Spend the token ``value`` and store its rating (``_token_insert_sql``); when nothing
+    was stored, say why (a ValidationError on ``token``: code "unknown" for a token that does
+    not exist, "refused" for a spent or expired one or an inactive window)."""
+    sql = _TOKEN_INSERT.get(connection.vendor)
+    if sql is None:
+        sql = _TOKEN_INSERT[connection.vendor] = _token_insert_sql()
+    ops = connection.ops
+    day = ops.adapt_datefield_value(timezone.localdate(now))
+    life = datetime.timedelta(days=settings.HALL_RATING_TOKEN_DAYS)
+    values = (
+        Channel.TOKEN,
+        level,
+        fields["comment"],
+        fields["name"],
+        fields["phone"],
+        hashes["device_hash"],
+        hashes["ip_hash"],
+        ops.adapt_datetimefield_value(now),
+        True,
+    )
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            sql, (day, day, *values, value[:40], ops.adapt_datetimefield_value(now - life))
+        )
+        row = cursor.fetchone()
+    if row is None:
+        found = token_find(value)
+        code = "unknown" if found is None else "refused"
+        message = token_refusal(found) or _already_rated()  # a race lost since the insert
+        raise ValidationError({"token": ValidationError(message, code=code)})
+    known = dict(zip(_RETURNED, row, strict=True)) | {
+        "channel": Channel.TOKEN,
+        "level": level,
+        "created_at": now,
+        "counted": True,
+        **fields,
+        **hashes,
+    }
+    return Rating.from_db(connection.alias, _RATING, [known[name] for name in _RATING])
+
+
 def rating_submit(
     *,
     level: str,
@@ -272,63 +351,48 @@ def rating_submit(
 ) -> Rating:
     """Store one rating of one service.
 
-    With ``token`` (its value, or the token as ``token_find`` read it) the window (and perhaps
-    the staff member) come from the token, which is spent by a conditional update: of two
-    submissions racing with one token exactly one stores a rating, whatever either read.
-    Without a token the rating is for ``window`` and counts against the device's and the
-    address's limits (or the paired kiosk's).
+    With ``token`` (its value, or the token) the window (and perhaps the staff member) come
+    from the token, spent by the rating's own insert (``_token_insert_sql``): of two
+    submissions racing with one token exactly one stores a rating, whatever either read. A
+    good rating without reasons is that one statement and needs no transaction; reasons and
+    a bad rating's case are written in one with it. Without a token the rating is for
+    ``window`` and counts against the device's and the address's limits (or the paired
+    kiosk's). Bad input raises ValidationError by field; a refused token, on ``token``.
     """
     now = timezone.now()
-    device_hash, ip_hash = fingerprint("device", device_id), fingerprint("ip", ip)
-    spent: RatingToken | None = None
-    if token:
-        spent = token if isinstance(token, RatingToken) else token_find(token)
-        refusal = token_refusal(spent)
-        if refusal:
-            raise ValidationError({"token": [refusal]}, code="token")
-        window = spent.window
-        channel = Channel.TOKEN
-    else:
-        if window is None or not window.active:
-            raise ValidationError({"window": [_("This window does not take ratings.")]})
-        channel = Channel.KIOSK if kiosk else Channel.QR
+    hashes = {"device_hash": fingerprint("device", device_id), "ip_hash": fingerprint("ip", ip)}
+    if not token and (window is None or not window.active):
+        raise ValidationError({"window": [_("This window does not take ratings.")]})
     reasons, fields = _clean(
         level=level, reason_codes=reason_codes, comment=comment, name=name, phone=phone
     )
-    if spent is not None:
-        claimed = RatingToken.objects.filter(pk=spent.pk, used_at__isnull=True).update(used_at=now)
-        if claimed != 1:
-            raise ValidationError(
-                {"token": [_("This service has already been rated with this link. Thank you!")]},
-                code="token",
-            )
-        staff_id = spent.staff_id or staff_on_duty_id(window, timezone.localdate(now))
-    else:
-        _check_limits(
-            window=window, channel=channel, device_hash=device_hash, ip_hash=ip_hash, now=now
-        )
-        staff_id = staff_on_duty_id(window, timezone.localdate(now))
-    # No savepoint: on an integrity error the whole submission is rolled back (the
-    # ValidationError leaves the outer atomic block), the token's claim with it.
-    try:
+    if token:
+        value = token.token if isinstance(token, RatingToken) else token
+        if not reasons and level not in BAD_LEVELS:
+            return _token_rating_insert(value, level=level, now=now, fields=fields, **hashes)
+        with transaction.atomic():
+            rating = _token_rating_insert(value, level=level, now=now, fields=fields, **hashes)
+            _rating_extras(rating, reasons)
+        return rating
+    channel = Channel.KIOSK if kiosk else Channel.QR
+    with transaction.atomic():
+        _check_limits(window=window, channel=channel, now=now, **hashes)
         rating = Rating.objects.create(
             window=window,
-            staff_id=staff_id,
+            staff_id=staff_on_duty_id(window, timezone.localdate(now)),
             department_id=window.department_id,
             level=level,
             channel=channel,
-            token=spent,
-            device_hash=device_hash,
-            ip_hash=ip_hash,
             created_at=now,
+            **hashes,
             **fields,
         )
-    except IntegrityError:  # the token's one rating exists already
-        raise ValidationError(
-            {"token": [_("This service has already been rated with this link. Thank you!")]},
-            code="token",
-        ) from None
+        _rating_extras(rating, reasons)
+    return rating
+
+
+def _rating_extras(rating: Rating, reasons: list[RatingReason]) -> None:
+    """What is written with a rating, in its transaction: its reasons, a bad rating's case."""
     if reasons:
         rating.reasons.set(reasons)
     case_open(rating=rating, new=True)  # a bad rating opens its case (差评整改)
-    return rating

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rate/<slug:code>/kiosk/", views.rate_kiosk, name="rating_kiosk"),
     path("rate/<slug:code>/thanks/", views.rate_thanks, name="rating_thanks"),
     path("rate/t/<slug:token>/", views.rate_token, name="rating_token"),
+    path("rate/t/<slug:token>/thanks/", views.rate_token_thanks, name="rating_token_thanks"),
     path("ratings/stats/", views.rating_stats, name="rating_stats"),
     path("ratings/stats/export.xlsx", views.rating_stats_export, name="rating_stats_export"),
     path("ratings/cards/<int:pk>/", views.rating_card, name="rating_card"),

@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from appraisal.selectors import parse_month, staff_for_user
 from complaints import charts, ratings, rollups, selectors
 from complaints.forms import RatingForm, RatingReasonForm
-from complaints.models import BadRatingCase, Level, RatingReason, RatingToken
+from complaints.models import BadRatingCase, Level, RatingReason
 from hall.audit import audit_head
 from hall.cache import fragment_key
 from hall.catalogue import Catalogue, Column, Filter
@@ -95,55 +95,70 @@ def _unknown_window(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rate(
-    request: HttpRequest,
-    *,
-    window: Window,
-    kiosk: bool = False,
-    paired: bool = False,
-    token: RatingToken | None = None,
-    code: str = "",
-) -> HttpResponse:
-    """The form and its submission, shared by the QR, kiosk and token pages. ``kiosk``: the
-    page returns to a blank form after each rating; ``paired``: the browser is the window's
-    paired kiosk, held to the kiosk's limit instead of a phone's."""
-    # A rating sent without a reason ticked (most are) needs no list of reasons to check it.
+def _rating_form(request: HttpRequest) -> tuple[RatingForm, dict | None]:
+    """The rating form, bound on a POST, and the reasons it offers. A rating sent without a
+    reason ticked (most are) needs no list of reasons to check it: then None."""
     posted = request.method == "POST"
     reasons = ratings.reasons_by_level() if not posted or request.POST.getlist("reasons") else None
-    form = RatingForm(request.POST or None, reasons=reasons)
-    device_id, new_device = _device_id(request)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                ratings.rating_submit(
-                    level=data["level"],
-                    reason_codes=data["reasons"],
-                    comment=data["comment"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    window=window,
-                    token=token or "",
-                    kiosk=paired,
-                    device_id=device_id,
-                    ip=client_ip(request),
-                )
-            except ratings.RatingLimited as exc:
-                response = _message(request, _("Thank you for rating"), exc.message, 429)
-                return _with_device(response, device_id, new_device)
-            except ValidationError as exc:
-                refusal = exc.message_dict.get("token")
-                if refusal:
-                    return _message(request, _("This rating link cannot be used"), refusal[0], 410)
-                for name, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-            else:
-                target = reverse("rating_thanks", kwargs={"code": code})
-                response = redirect(f"{target}?kiosk=1" if kiosk else target)
-                return _with_device(response, device_id, new_device)
-        status = 422
+    return RatingForm(request.POST if posted else None, reasons=reasons), reasons
+
+
+def _rating_post(
+    request: HttpRequest,
+    form: RatingForm,
+    device: tuple[str, bool],
+    *,
+    thanks: str,
+    window: Window | None = None,
+    token: str = "",
+    paired: bool = False,
+) -> HttpResponse | None:
+    """Store the rating posted in ``form`` (for ``window``, or with ``token``): the redirect to
+    ``thanks`` when it is stored, the page that says why when it is refused (an unknown or
+    spent token, a limit), None when the form has errors to show (added to it). ``paired``:
+    the browser is the window's paired kiosk, held to the kiosk's limit, not a phone's."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        ratings.rating_submit(
+            level=data["level"],
+            reason_codes=data["reasons"],
+            comment=data["comment"],
+            name=data["name"],
+            phone=data["phone"],
+            window=window,
+            token=token,
+            kiosk=paired,
+            device_id=device[0],
+            ip=client_ip(request),
+        )
+    except ratings.RatingLimited as exc:
+        return _with_device(_message(request, _("Thank you for rating"), exc.message, 429), *device)
+    except ValidationError as exc:
+        refused = exc.error_dict.get("token")
+        if refused:
+            status = 404 if refused[0].code == "unknown" else 410
+            text = refused[0].messages[0]
+            return _message(request, _("This rating link cannot be used"), text, status)
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+        return None
+    return _with_device(redirect(thanks), *device)
+
+
+def _rating_page(
+    request: HttpRequest,
+    form: RatingForm,
+    device: tuple[str, bool],
+    *,
+    window: Window,
+    reasons: dict | None,
+    kiosk: bool = False,
+) -> HttpResponse:
+    """The form (again, with its errors, after a POST that stored nothing). ``kiosk``: the page
+    returns to a blank form after each rating."""
     if reasons is None:
         reasons = ratings.reasons_by_level()
     response = render(
@@ -159,9 +174,30 @@ def _rate(
             "chosen_level": form["level"].value() or "",
             "chosen_reasons": set(form["reasons"].value() or []),
         },
-        status=status,
+        status=422 if form.is_bound else 200,
     )
-    return _with_device(response, device_id, new_device)
+    return _with_device(response, *device)
+
+
+def _rate(
+    request: HttpRequest, *, window: Window, code: str, kiosk: bool = False, paired: bool = False
+) -> HttpResponse:
+    """The QR and kiosk pages: the form and its submission."""
+    form, reasons = _rating_form(request)
+    device = _device_id(request)
+    if form.is_bound:
+        thanks = reverse("rating_thanks", kwargs={"code": code})
+        done = _rating_post(
+            request,
+            form,
+            device,
+            window=window,
+            paired=paired,
+            thanks=f"{thanks}?kiosk=1" if kiosk else thanks,
+        )
+        if done is not None:
+            return done
+    return _rating_page(request, form, device, window=window, reasons=reasons, kiosk=kiosk)
 
 
 def _with_device(response: HttpResponse, device_id: str, new: bool) -> HttpResponse:
@@ -200,13 +236,36 @@ def rate_kiosk(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate_token(request: HttpRequest, token: str) -> HttpResponse:
+    form, reasons = _rating_form(request)
+    device = _device_id(request)
+    if form.is_bound:
+        # No read first: the statement that stores the rating spends the token, or stores
+        # nothing and the refusal says why.
+        thanks = reverse("rating_token_thanks", kwargs={"token": token})
+        done = _rating_post(request, form, device, token=token, thanks=thanks)
+        if done is not None:
+            return done
     found = ratings.token_find(token)
     refusal = ratings.token_refusal(found)
     if refusal:
         status = 404 if found is None else 410
         return _message(request, _("Rating link"), refusal, status)
-    code = found.window_code or ratings.window_codes([found.window])[found.window_id]
-    return _rate(request, window=found.window, token=found, code=code)
+    return _rating_page(request, form, device, window=found.window, reasons=reasons)
+
+
+@never_cache
+def rate_token_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """After a rating with a token; before it (a link opened early), the form."""
+    found = ratings.token_find(token)
+    if found is None:
+        return _message(request, _("Rating link"), ratings.token_refusal(None), 404)
+    if found.used_at is None:
+        return redirect("rating_token", token=token)
+    return render(
+        request,
+        "complaints/thanks.html",
+        {"window": found.window, "kiosk_url": "", "seconds": 0},
+    )
 
 
 @never_cache

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,7 +68,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
         tokens = (
             RatingToken.objects.filter(window=window)
             .select_related("staff")
-            .only("id", "token", "issued_at", "used_at", "staff__name")
+            .only("id", "token", "issued_at", "staff__name")
+            .annotate(used_at=F("rating__created_at"))  # spent by its rating
             .order_by("-issued_at", "-id")
         )
     page = Paginator(tokens, TOKENS_PER_PAGE).get_page(request.GET.get("page"))
@@ -88,7 +90,9 @@ def token_show(request: HttpRequest, pk: int) -> HttpResponse:
     window's token is a 404; a used one shows only that it was used."""
     member = _seated_member(request)
     token = get_object_or_404(
-        RatingToken.objects.select_related("window"), pk=pk, window_id=member.window_id
+        RatingToken.objects.select_related("window").annotate(used_at=F("rating__created_at")),
+        pk=pk,
+        window_id=member.window_id,
     )
     context = {
         "member": member,

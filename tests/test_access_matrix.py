@@ -18,7 +18,7 @@ from appraisal.services import score_entry_add
 from complaints.cases import case_open
 from complaints.desk import Target, complaint_receive
 from complaints.models import Rating, RatingReason
-from complaints.ratings import token_issue, window_codes
+from complaints.ratings import rating_submit, token_issue, window_codes
 from guides import receipts
 from guides.models import GuideEdition, GuideMaterial, ServiceGuide
 from hall.models import (
@@ -162,6 +162,7 @@ MATRIX: dict[str, tuple[str | None, dict[str, int]]] = {
     "rating_kiosk": ("rating_code", EVERYONE),
     "rating_thanks": ("rating_code", EVERYONE),
     "rating_token": ("rating_token", EVERYONE),
+    "rating_token_thanks": ("rating_token_used", EVERYONE),
     "rating_stats": (None, ADMIN_ONLY),
     "rating_stats_export": (None, ADMIN_ONLY),
     "rating_card": ("window", ADMIN_ONLY),
@@ -269,6 +270,13 @@ def test_every_url_is_in_the_matrix():
     assert named - MATRIX.keys() == set(), "URLs missing from the access matrix"
     assert MATRIX.keys() - named == set(), "matrix rows for URLs that no longer exist"
     assert unnamed <= UNNAMED_ALLOWED
+
+
+def _used_token(window) -> str:
+    """A token already spent by its rating (its thanks page shows)."""
+    token = token_issue(window=window)
+    rating_submit(level="satisfied", token=token.token)
+    return token.token
 
 
 @pytest.fixture
@@ -438,6 +446,7 @@ def url_objects(
         "rating_code": {"code": window_codes([rating_window])[rating_window.pk]},
         "rating_token": {"token": token_issue(window=rating_window).token},
         "rating_token_pk": {"pk": token_issue(window=rating_window).pk},
+        "rating_token_used": {"token": _used_token(rating_window)},
         "rating_reason": {"pk": RatingReason.objects.create(level="satisfied", code="S99").pk},
         "published_month": {"month": published_month.month},
         "document": {"pk": sheet.pk},

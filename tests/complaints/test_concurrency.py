@@ -60,7 +60,7 @@ def test_500_racing_submissions_with_50_reused_tokens_store_exactly_450(window, 
     assert statuses.count(410) == REUSED  # refused with the "already rated" page
     assert Rating.objects.count() == TOKENS
     assert Rating.reasons.through.objects.count() == TOKENS
-    assert not RatingToken.objects.filter(used_at__isnull=True).exists()
+    assert not RatingToken.objects.filter(rating__isnull=True).exists()
 
 
 @pytest.mark.postgres

@@ -48,7 +48,7 @@ def test_token_ratings_name_the_staff_member_and_spend_their_token(small_hall):
     tokened = Rating.objects.filter(channel="token")
     assert tokened.exists()
     assert not tokened.filter(staff__isnull=True).exists()
-    assert RatingToken.objects.filter(used_at__isnull=True).count() == 0
+    assert RatingToken.objects.filter(rating__isnull=True).count() == 0
 
 
 def test_a_second_run_writes_nothing(small_hall):

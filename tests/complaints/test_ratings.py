@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.core.signing import get_cookie_signer
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,18 +130,69 @@ def test_the_service_refuses_a_spent_token_and_stores_nothing(window, reasons):
     assert Rating.objects.count() == 1
 
 
-def test_a_rating_with_a_token_costs_a_read_a_claim_and_an_insert(
-    anonymous, window, code, staff_member, reasons, django_assert_num_queries
-):
+def test_a_good_rating_with_a_token_is_one_statement(anonymous, window, staff_member, reasons):
     token = ratings.token_issue(window=window, staff=staff_member)
     url = reverse("rating_token", args=[token.token])
-    # The token with its window, department and public code (made with the window's QR
-    # card, ``code``); then, atomically, the claim and the
-    # rating (a savepoint inside the test's transaction). No reasons ticked: no reason read.
-    with django_assert_num_queries(5):
-        response = anonymous.post(url, {"level": Level.SATISFIED})
+    # The insert that spends the token is the whole submission: no read before it, and no
+    # transaction around it (one statement is atomic). No reasons ticked: no reason read.
+    with CaptureQueriesContext(connection) as done:
+        response = anonymous.post(url, {"level": Level.SATISFIED, "comment": "很好"})
+    assert [q["sql"].split()[0] for q in done.captured_queries] == ["INSERT"]
     assert response.status_code == 302
-    assert Rating.objects.get().staff == staff_member
+    assert response["Location"] == reverse("rating_token_thanks", args=[token.token])
+    rating = Rating.objects.get()
+    assert (rating.token, rating.window, rating.staff, rating.department) == (
+        token,
+        window,
+        staff_member,
+        window.department,
+    )
+    assert (rating.level, rating.channel, rating.comment, rating.counted) == (
+        Level.SATISFIED,
+        Rating.Channel.TOKEN,
+        "很好",
+        True,
+    )
+    assert rating.device_hash and rating.ip_hash
+
+
+def test_a_bad_rating_with_a_token_is_stored_with_its_case(anonymous, window, reasons):
+    token = ratings.token_issue(window=window)
+    url = reverse("rating_token", args=[token.token])
+    response = anonymous.post(url, {"level": Level.DISSATISFIED, "reasons": ["D01"]})
+    assert response.status_code == 302
+    rating = Rating.objects.get()
+    assert rating.case.state == "visit"
+    assert list(rating.reasons.values_list("code", flat=True)) == ["D01"]
+
+
+def test_a_token_without_a_name_records_the_one_person_seated_that_day(window, reasons):
+    seated = StaffMemberFactory(window=window)
+    rating = ratings.rating_submit(
+        level=Level.SATISFIED, token=ratings.token_issue(window=window).token
+    )
+    assert rating.staff_id == seated.pk == Rating.objects.get().staff_id
+    # Two seated: nobody can be named.
+    StaffMemberFactory(window=window)
+    ratings.rating_submit(level=Level.SATISFIED, token=ratings.token_issue(window=window).token)
+    assert Rating.objects.latest("id").staff_id is None
+
+
+def test_a_token_without_a_name_does_not_record_someone_who_left_the_window(window, reasons):
+    gone = StaffMemberFactory(window=window)
+    gone.assignments.update(end=timezone.localdate() - datetime.timedelta(days=1))
+    ratings.rating_submit(level=Level.SATISFIED, token=ratings.token_issue(window=window).token)
+    assert Rating.objects.get().staff_id is None
+
+
+def test_a_token_of_a_retired_window_is_refused(anonymous, window, reasons):
+    token = ratings.token_issue(window=window)
+    window.active = False
+    window.save(update_fields=["active"])
+    response = anonymous.post(reverse("rating_token", args=[token.token]), GOOD)
+    assert response.status_code == 410
+    assert tr("This window no longer takes ratings.") in response.content.decode()
+    assert not Rating.objects.exists()
 
 
 def test_a_token_read_in_one_query_carries_the_right_window_and_department(
@@ -160,24 +213,41 @@ def test_a_token_read_in_one_query_carries_the_right_window_and_department(
         other_window.pk,
         other_window.department_id,
     )
+    # Spent: when is when its rating was made.
+    assert ratings.token_find(token.token).used_at == rating.created_at
 
 
-def test_a_rating_that_cannot_be_stored_leaves_its_token_unspent(window, reasons):
+def test_a_rating_whose_case_cannot_be_written_leaves_its_token_unspent(
+    window, reasons, monkeypatch
+):
     token = ratings.token_issue(window=window)
-    # A rating already holding the token while the token reads unspent (a hand-made row):
-    # the insert fails, and the claim made before it is rolled back with it.
-    Rating.objects.create(
-        window=window,
-        department=window.department,
-        level=Level.SATISFIED,
-        token=token,
-        channel=Rating.Channel.TOKEN,
-    )
-    with pytest.raises(ratings.ValidationError) as exc:
-        ratings.rating_submit(level=Level.SATISFIED, token=token.token)
-    assert "token" in exc.value.message_dict
-    token.refresh_from_db()
-    assert token.used_at is None and Rating.objects.count() == 1
+
+    def broken(**kwargs):
+        raise IntegrityError("the case could not be written")
+
+    monkeypatch.setattr(ratings, "case_open", broken)
+    with pytest.raises(IntegrityError):
+        ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=token.token)
+    # Rolled back with the rating that spent it: the token still rates.
+    assert not Rating.objects.exists() and ratings.token_find(token.token).used_at is None
+    monkeypatch.undo()
+    ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=token.token)
+    assert Rating.objects.get().case is not None
+
+
+def test_the_thanks_page_of_a_token_names_the_window_and_before_use_leads_to_the_form(
+    anonymous, window, reasons
+):
+    token = ratings.token_issue(window=window)
+    thanks = reverse("rating_token_thanks", args=[token.token])
+    early = anonymous.get(thanks)
+    assert early.status_code == 302
+    assert early["Location"] == reverse("rating_token", args=[token.token])
+    anonymous.post(reverse("rating_token", args=[token.token]), GOOD)
+    page = anonymous.get(thanks)
+    assert page.status_code == 200 and window.name in page.content.decode()
+    forged = anonymous.get(reverse("rating_token_thanks", args=["forged-token-1234567890"]))
+    assert forged.status_code == 404
 
 
 def test_opening_a_used_token_link_says_so(anonymous, window, reasons):

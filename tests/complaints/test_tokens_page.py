@@ -26,7 +26,8 @@ def issue(client) -> RatingToken:
 
 def test_staff_issue_a_token_naming_themselves_at_their_window(staff, staff_member, reasons):
     token = issue(staff)
-    assert (token.window, token.staff, token.used_at) == (staff_member.window, staff_member, None)
+    assert (token.window, token.staff) == (staff_member.window, staff_member)
+    assert not Rating.objects.filter(token=token).exists()
     assert token.issued_by == staff_member.user
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from hall.sql import Precompiled
+from hall.sql import Precompiled, prepared_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +27,44 @@ def test_a_stand_in_the_orm_would_change_is_refused():
     read = Precompiled(lambda name: User.objects.filter(username__icontains=name).values_list("id"))
     with pytest.raises(ValueError, match="stand-in"):
         read.rows("a")
+
+
+def _prepared_texts() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+@pytest.mark.postgres
+@postgresql_only
+def test_on_postgresql_a_precompiled_read_is_prepared_once_and_logged():
+    User.objects.create(username="a", first_name="甲")
+    read = Precompiled(lambda name: User.objects.filter(username=name).values_list("first_name"))
+    with CaptureQueriesContext(connection) as done:
+        assert read.rows("a") == [("甲",)]
+        assert read.rows("b") == []
+    # Both runs went to the server under one prepared statement, and both are in the log.
+    assert sum("auth_user" in text for text in _prepared_texts()) == 1
+    assert len(done.captured_queries) == 2
+    assert all("auth_user" in q["sql"] for q in done.captured_queries)
+
+
+@pytest.mark.postgres
+@postgresql_only
+def test_on_postgresql_a_prepared_statement_survives_a_rollback():
+    User.objects.create(username="a", first_name="甲")
+    read = Precompiled(lambda name: User.objects.filter(username=name).values_list("first_name"))
+    assert read.rows("a") == [("甲",)]
+    # A rolled-back savepoint makes psycopg forget what it prepared: the next run prepares
+    # the statement again rather than naming one the server no longer knows.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="a")
+    assert read.rows("a") == [("甲",)]
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::int + 1", [41])
+        assert cursor.fetchone() == (42,)
