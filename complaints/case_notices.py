@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from complaints.models import BadRatingCase
+from complaints.models import BadRatingCase, Rating
 from hall.notices import notice_send
 from hall.roles import HALL_ADMIN
+from staff.models import StaffMember
 
 State = BadRatingCase.State
 
@@ -41,10 +42,18 @@ def case_notice_params(case: BadRatingCase) -> dict:
 
 
 def case_staff_tell(case: BadRatingCase, kind: str) -> None:
-    staff = case.rating.staff
-    if staff is not None and staff.user_id:
+    rating = case.rating
+    if rating.staff_id is None:
+        return
+    if Rating.staff.is_cached(rating):
+        user_id = rating.staff.user_id
+    else:  # only the account to tell, not the whole staff member (a bad rating just sent)
+        user_id = (
+            StaffMember.objects.filter(pk=rating.staff_id).values_list("user_id", flat=True).first()
+        )
+    if user_id:
         url = reverse("rating_my")
-        notice_send(user_id=staff.user_id, kind=kind, params=case_notice_params(case), url=url)
+        notice_send(user_id=user_id, kind=kind, params=case_notice_params(case), url=url)
 
 
 def admin_user_ids() -> list[int]:

@@ -1,16 +1,22 @@
-"""URLs of the ratings. Public pages live under ``rate/`` (no login); names carry a
-``rating_`` prefix (the project's URL names are not namespaced)."""
+"""URLs of the ratings; names carry a ``rating_`` prefix (the project's URL names are not
+namespaced). The citizens' pages under ``rate/`` are in ``public_urlpatterns``, which
+hall/urls.py puts first."""
 
 from django.urls import include, path
 
 from complaints import views, views_cases, views_tokens
 
-urlpatterns = [
+# The citizens' pages (no login): a rating is sent from a phone at the window many times a
+# minute, so these are matched before the hundred-odd office URLs are tried.
+public_urlpatterns = [
     path("rate/<slug:code>/", views.rate, name="rating_form"),
     path("rate/<slug:code>/kiosk/", views.rate_kiosk, name="rating_kiosk"),
     path("rate/<slug:code>/thanks/", views.rate_thanks, name="rating_thanks"),
     path("rate/t/<slug:token>/", views.rate_token, name="rating_token"),
     path("rate/t/<slug:token>/thanks/", views.rate_token_thanks, name="rating_token_thanks"),
+]
+
+urlpatterns = [
     path("ratings/stats/", views.rating_stats, name="rating_stats"),
     path("ratings/stats/export.xlsx", views.rating_stats_export, name="rating_stats_export"),
     path("ratings/cards/<int:pk>/", views.rating_card, name="rating_card"),

@@ -95,38 +95,31 @@ def _unknown_window(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rating_form(request: HttpRequest) -> tuple[RatingForm, dict | None]:
-    """The rating form, bound on a POST, and the reasons it offers. A rating sent without a
-    reason ticked (most are) needs no list of reasons to check it: then None."""
-    posted = request.method == "POST"
-    reasons = ratings.reasons_by_level() if not posted or request.POST.getlist("reasons") else None
-    return RatingForm(request.POST if posted else None, reasons=reasons), reasons
-
-
 def _rating_post(
     request: HttpRequest,
-    form: RatingForm,
     device: tuple[str, bool],
     *,
     thanks: str,
     window: Window | None = None,
     token: str = "",
     paired: bool = False,
-) -> HttpResponse | None:
-    """Store the rating posted in ``form`` (for ``window``, or with ``token``): the redirect to
-    ``thanks`` when it is stored, the page that says why when it is refused (an unknown or
-    spent token, a limit), None when the form has errors to show (added to it). ``paired``:
-    the browser is the window's paired kiosk, held to the kiosk's limit, not a phone's."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
+) -> HttpResponse | ValidationError:
+    """Store the posted rating (for ``window``, or with ``token``): the redirect to ``thanks``
+    when it is stored, the page that says why when it is refused (an unknown or spent token,
+    a limit), or the service's ValidationError when the input is wrong, for the form to show.
+    ``paired``: the browser is the window's paired kiosk, held to the kiosk's limit.
+
+    The service checks everything the form would (the level, reasons of that level, lengths,
+    the phone), so a submission goes to it straight from the POST; the form is built only to
+    show a page."""
+    posted = request.POST
     try:
         ratings.rating_submit(
-            level=data["level"],
-            reason_codes=data["reasons"],
-            comment=data["comment"],
-            name=data["name"],
-            phone=data["phone"],
+            level=posted.get("level", ""),
+            reason_codes=posted.getlist("reasons"),
+            comment=posted.get("comment", ""),
+            name=posted.get("name", ""),
+            phone=posted.get("phone", ""),
             window=window,
             token=token,
             kiosk=paired,
@@ -141,11 +134,23 @@ def _rating_post(
             status = 404 if refused[0].code == "unknown" else 410
             text = refused[0].messages[0]
             return _message(request, _("This rating link cannot be used"), text, status)
-        for name, errors in exc.message_dict.items():
+        return exc
+    return _with_device(redirect(thanks), *device)
+
+
+def _rating_form(
+    request: HttpRequest, reasons: dict, refused: ValidationError | None = None
+) -> RatingForm:
+    """The form to show: empty, or bound to a POST the service ``refused``, with the form's
+    own errors or else the service's."""
+    if request.method != "POST":
+        return RatingForm(reasons=reasons)
+    form = RatingForm(request.POST, reasons=reasons)
+    if form.is_valid() and refused is not None:
+        for name, errors in refused.message_dict.items():
             for error in errors:
                 form.add_error(name if name in form.fields else None, error)
-        return None
-    return _with_device(redirect(thanks), *device)
+    return form
 
 
 def _rating_page(
@@ -154,13 +159,11 @@ def _rating_page(
     device: tuple[str, bool],
     *,
     window: Window,
-    reasons: dict | None,
+    reasons: dict,
     kiosk: bool = False,
 ) -> HttpResponse:
     """The form (again, with its errors, after a POST that stored nothing). ``kiosk``: the page
     returns to a blank form after each rating."""
-    if reasons is None:
-        reasons = ratings.reasons_by_level()
     response = render(
         request,
         "complaints/rate.html",
@@ -183,20 +186,22 @@ def _rate(
     request: HttpRequest, *, window: Window, code: str, kiosk: bool = False, paired: bool = False
 ) -> HttpResponse:
     """The QR and kiosk pages: the form and its submission."""
-    form, reasons = _rating_form(request)
     device = _device_id(request)
-    if form.is_bound:
+    refused = None
+    if request.method == "POST":
         thanks = reverse("rating_thanks", kwargs={"code": code})
         done = _rating_post(
             request,
-            form,
             device,
             window=window,
             paired=paired,
             thanks=f"{thanks}?kiosk=1" if kiosk else thanks,
         )
-        if done is not None:
+        if isinstance(done, HttpResponse):
             return done
+        refused = done
+    reasons = ratings.reasons_by_level()
+    form = _rating_form(request, reasons, refused)
     return _rating_page(request, form, device, window=window, reasons=reasons, kiosk=kiosk)
 
 
@@ -236,20 +241,23 @@ def rate_kiosk(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate_token(request: HttpRequest, token: str) -> HttpResponse:
-    form, reasons = _rating_form(request)
     device = _device_id(request)
-    if form.is_bound:
+    refused = None
+    if request.method == "POST":
         # No read first: the statement that stores the rating spends the token, or stores
         # nothing and the refusal says why.
         thanks = reverse("rating_token_thanks", kwargs={"token": token})
-        done = _rating_post(request, form, device, token=token, thanks=thanks)
-        if done is not None:
+        done = _rating_post(request, device, token=token, thanks=thanks)
+        if isinstance(done, HttpResponse):
             return done
+        refused = done
     found = ratings.token_find(token)
     refusal = ratings.token_refusal(found)
     if refusal:
         status = 404 if found is None else 410
         return _message(request, _("Rating link"), refusal, status)
+    reasons = ratings.reasons_by_level()
+    form = _rating_form(request, reasons, refused)
     return _rating_page(request, form, device, window=found.window, reasons=reasons)
 
 

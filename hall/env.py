@@ -74,7 +74,7 @@ def parse_database_url(url: str) -> dict:
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "hall.postgresql",  # Django's, with a health check without a round trip
             "NAME": name,
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

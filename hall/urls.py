@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from complaints.urls import public_urlpatterns as rating_urlpatterns
 from hall import views, views_documents
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    *rating_urlpatterns,
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
