@@ -31,7 +31,7 @@ from complaints.models import (
     RatingToken,
     WindowRatingCode,
 )
-from hall.sql import Precompiled, prepared_cursor
+from hall.sql import Precompiled
 from hall.validators import validate_phone
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
@@ -315,7 +315,7 @@ def _token_rating_insert(
         ops.adapt_datetimefield_value(now),
         True,
     )
-    with prepared_cursor() as cursor:
+    with connection.cursor() as cursor:  # prepared on PostgreSQL after a few runs
         cursor.execute(
             sql, (day, day, *values, value[:40], ops.adapt_datetimefield_value(now - life))
         )

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -135,7 +135,7 @@ def _rating_post(
             text = refused[0].messages[0]
             return _message(request, _("This rating link cannot be used"), text, status)
         return exc
-    return _with_device(redirect(thanks), *device)
+    return _with_device(HttpResponseRedirect(thanks), *device)
 
 
 def _rating_form(

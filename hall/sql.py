@@ -10,10 +10,8 @@ follows every model change. Stand-ins must be compared exactly with text columns
 (``code=…``, ``token=…``): the ORM passes such values through unchanged, so they can be found
 among the parameters and swapped.
 
-On PostgreSQL these reads, and the few hand-written statements of the hottest writes, run
-through ``prepared_cursor``: the server parses and plans each once per connection, then only
-executes it. For the rating's one-statement insert that planning was two thirds of the
-database's work (bench/README.md). The rest of the app keeps Django's client-side binding.
+On PostgreSQL the server then also keeps the statement's plan: parameters are bound on the
+server and a statement run five times on a connection is prepared (hall/env.py).
 """
 
 from __future__ import annotations
@@ -21,53 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
-
-_preparing_class = None
-
-
-def _preparing():
-    """psycopg's server-binding cursor (as Django's ``server_side_binding`` option uses), made
-    to prepare every statement it runs: the server keeps the plan for the connection's life,
-    and later runs of the same text only execute."""
-    global _preparing_class
-    if _preparing_class is None:
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        class PreparingCursor(ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
-
-            def _send_query_prepared(self, name, pgq, *, binary=None):
-                # psycopg records the statement only when it sends its text; Django's query
-                # log (``last_executed_query``) reads it from here.
-                self._query = pgq
-                return super()._send_query_prepared(name, pgq, binary=binary)
-
-        _preparing_class = PreparingCursor
-    return _preparing_class
-
-
-def prepared_cursor() -> CursorWrapper:
-    """A cursor for a statement run again and again with other values: prepared on
-    PostgreSQL (parameters bound by the server, so the text must not depend on them), an
-    ordinary cursor elsewhere. Like ``connection.cursor()``, it passes the connection's
-    health check first and goes through Django's wrappers (query logging, execute wrappers,
-    error translation)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns psycopg's preparing off (for connection poolers), which refuses even
-        # an explicit ``prepare=True``. Django's own cursors bind on the client and never
-        # prepare whatever the threshold; with one this high only this cursor's statements
-        # are prepared.
-        raw.prepare_threshold = 1 << 30
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing()(raw))
 
 
 class Precompiled:
@@ -91,7 +43,7 @@ class Precompiled:
         """The rows of the read with ``values`` in the stand-ins' places, in their order."""
         sql, params, converters = self._sql()
         swap = dict(zip(self._standins, values, strict=True))
-        with prepared_cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, [swap.get(p, p) if isinstance(p, str) else p for p in params])
             rows = cursor.fetchall()
         if not converters:
