@@ -47,7 +47,7 @@ def case_staff_tell(case: BadRatingCase, kind: str) -> None:
         return
     if Rating.staff.is_cached(rating):
         user_id = rating.staff.user_id
-    else:  # only the account to tell, not the whole staff member (a bad rating just sent)
+    else:  # only the account to tell, not the whole staff member
         user_id = (
             StaffMember.objects.filter(pk=rating.staff_id).values_list("user_id", flat=True).first()
         )

@@ -266,7 +266,8 @@ def _token_insert_sql() -> str:
     token (``ON CONFLICT … DO NOTHING``) makes it the token's only one — of two submissions
     racing with one token, the second waits for the first and inserts nothing. The staff
     member is the token's, else the one person seated at the window that day
-    (``staff_on_duty_id``). Same text on PostgreSQL and SQLite (≥ 3.35: ``RETURNING``)."""
+    (``staff_on_duty_id``); their account comes back too, for a bad rating's notice. Same text
+    on PostgreSQL and SQLite (≥ 3.35: ``RETURNING``)."""
     q = connection.ops.quote_name
     seat = Assignment._meta
     return f"""
@@ -284,12 +285,15 @@ def _token_insert_sql() -> str:
         JOIN {q(Window._meta.db_table)} w ON w.id = t.window_id
         WHERE t.token = %s AND t.issued_at >= %s AND w.active
         ON CONFLICT (token_id) DO NOTHING
-        RETURNING id, window_id, staff_id, department_id, token_id"""
+        RETURNING id, window_id, staff_id, department_id, token_id,
+            (SELECT s.user_id FROM {q(StaffMember._meta.db_table)} s
+             WHERE s.id = {q(Rating._meta.db_table)}.staff_id)"""
 
 
 _TOKEN_INSERT: dict[str, str] = {}  # by database vendor, made on first use
 _RETURNED = ("id", "window_id", "staff_id", "department_id", "token_id")
 _RATING = _fields(Rating, {f.attname for f in Rating._meta.concrete_fields})
+_STAFF_USER = _fields(StaffMember, {"id", "user_id"})
 
 
 def _token_rating_insert(
@@ -325,7 +329,8 @@ def _token_rating_insert(
         code = "unknown" if found is None else "refused"
         message = token_refusal(found) or _already_rated()  # a race lost since the insert
         raise ValidationError({"token": ValidationError(message, code=code)})
-    known = dict(zip(_RETURNED, row, strict=True)) | {
+    *returned, staff_user_id = row
+    known = dict(zip(_RETURNED, returned, strict=True)) | {
         "channel": Channel.TOKEN,
         "level": level,
         "created_at": now,
@@ -333,7 +338,13 @@ def _token_rating_insert(
         **fields,
         **hashes,
     }
-    return Rating.from_db(connection.alias, _RATING, [known[name] for name in _RATING])
+    rating = Rating.from_db(connection.alias, _RATING, [known[name] for name in _RATING])
+    if rating.staff_id is not None:  # who they are is not needed; whom to tell, for a case
+        values = {"id": rating.staff_id, "user_id": staff_user_id}
+        rating.staff = StaffMember.from_db(
+            connection.alias, _STAFF_USER, [values[name] for name in _STAFF_USER]
+        )
+    return rating
 
 
 def rating_submit(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints import ratings
 from complaints.models import Level, Rating, RatingToken
 from complaints.views import KIOSK_COOKIE, KIOSK_SALT
+from hall.models import Notice
 from hall.text import mask_phone
 from staff.services import staff_create
 from tests.factories import StaffMemberFactory, WindowFactory
@@ -164,6 +165,20 @@ def test_a_bad_rating_with_a_token_is_stored_with_its_case(anonymous, window, re
     rating = Rating.objects.get()
     assert rating.case.state == "visit"
     assert list(rating.reasons.values_list("code", flat=True)) == ["D01"]
+
+
+def test_a_bad_rating_with_a_token_tells_the_staff_member_without_reading_them(
+    window, staff_member, reasons
+):
+    token = ratings.token_issue(window=window, staff=staff_member)
+    with CaptureQueriesContext(connection) as done:
+        ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=token.token)
+    # The insert returns whom to tell: the rating, its case, the case's first step and the
+    # notice are written, and nothing is read.
+    kinds = [q["sql"].split()[0] for q in done.captured_queries]
+    assert kinds.count("INSERT") == 4 and "SELECT" not in kinds
+    notice = Notice.objects.get(user=staff_member.user)
+    assert notice.kind == "bad_rating_opened"
 
 
 def test_a_token_without_a_name_records_the_one_person_seated_that_day(window, reasons):
