@@ -28,7 +28,15 @@ function init(args)
     local f = io.open(offset_file, "r")
     nexti = f and tonumber(f:read("*l")) or 1
     if f then f:close() end
+    -- One POST in five a bad rating (which opens a case), unless LEVELS lists others.
     levels = {"very_satisfied", "satisfied", "very_satisfied", "basic", "dissatisfied"}
+    local chosen = os.getenv("LEVELS")
+    if chosen and chosen ~= "" then
+        levels = {}
+        for level in string.gmatch(chosen, "[^,]+") do
+            table.insert(levels, level)
+        end
+    end
     body_tail = "&comment=%E5%BE%88%E5%A5%BD"
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -7,6 +7,8 @@
 #
 #   bench/run_rating_post.sh                 # DURATION=10s per measured run
 #   TOKENS=300000 DURATION=30s bench/run_rating_post.sh
+#   LEVELS=very_satisfied,satisfied bench/run_rating_post.sh   # another mix of levels (the
+#                                            default: one POST in five a bad rating)
 TARGET="${TARGET:-0.3}"
 TOKENS="${TOKENS:-200000}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,7 +29,7 @@ curl -s -c "$JAR" -o "$VAR_DIR/form.html" "$BASE/rate/t/$FIRST/"
 CSRF_COOKIE="$(awk '$6 == "csrftoken" {print $7}' "$JAR")"
 CSRF_TOKEN="$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' "$VAR_DIR/form.html" | head -n1 | cut -d'"' -f4)"
 [[ -n "$CSRF_COOKIE" && -n "$CSRF_TOKEN" ]] || die "no CSRF cookie or form token from GET /rate/t/…/"
-export TOKENS_FILE COUNT_FILE CSRF_COOKIE CSRF_TOKEN WRK_THREADS="$THREADS"
+export TOKENS_FILE COUNT_FILE CSRF_COOKIE CSRF_TOKEN WRK_THREADS="$THREADS" LEVELS="${LEVELS:-}"
 : >"$COUNT_FILE"
 before="$("$PY" bench/rating_data.py count-token-ratings)"
 
