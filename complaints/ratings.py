@@ -340,9 +340,9 @@ def _token_rating_insert(
     }
     rating = Rating.from_db(connection.alias, _RATING, [known[name] for name in _RATING])
     if rating.staff_id is not None:  # who they are is not needed; whom to tell, for a case
-        values = {"id": rating.staff_id, "user_id": staff_user_id}
+        staff = {"id": rating.staff_id, "user_id": staff_user_id}
         rating.staff = StaffMember.from_db(
-            connection.alias, _STAFF_USER, [values[name] for name in _STAFF_USER]
+            connection.alias, _STAFF_USER, [staff[name] for name in _STAFF_USER]
         )
     return rating
 
