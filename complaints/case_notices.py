@@ -32,13 +32,20 @@ NOTICE_KINDS = (
 )
 
 
-def case_notice_params(case: BadRatingCase) -> dict:
+STAFF_PAGE = "rating_my"  # where a staff member's notice about a case leads
+
+
+def case_notice_facts(case: BadRatingCase) -> dict:
+    """A case notice's parameters but the case's number (the case need not be stored)."""
     return {
-        "case": case.number,
         "day": f"{timezone.localtime(case.rating.created_at):%Y-%m-%d}",
         "deadline": f"{case.deadline:%Y-%m-%d}",
         "state": case.state,
     }
+
+
+def case_notice_params(case: BadRatingCase) -> dict:
+    return {"case": case.number, **case_notice_facts(case)}
 
 
 def case_staff_tell(case: BadRatingCase, kind: str) -> None:
@@ -52,7 +59,7 @@ def case_staff_tell(case: BadRatingCase, kind: str) -> None:
             StaffMember.objects.filter(pk=rating.staff_id).values_list("user_id", flat=True).first()
         )
     if user_id:
-        url = reverse("rating_my")
+        url = reverse(STAFF_PAGE)
         notice_send(user_id=user_id, kind=kind, params=case_notice_params(case), url=url)
 
 

@@ -115,8 +115,9 @@ def _refuse(case: BadRatingCase, step: str) -> None:
     raise ValidationError({"__all__": [message]}, code="skip")
 
 
-def _step(case, action: str, *, author, from_state: str, note: str = "") -> BadRatingCaseStep:
-    return BadRatingCaseStep.objects.create(
+def step_new(case, action: str, *, author, from_state: str, note: str = "") -> BadRatingCaseStep:
+    """A step of ``case`` into its current state, not yet stored."""
+    return BadRatingCaseStep(
         case=case,
         action=action,
         from_state=from_state,
@@ -125,6 +126,12 @@ def _step(case, action: str, *, author, from_state: str, note: str = "") -> BadR
         author=author,
         at=timezone.now(),
     )
+
+
+def _step(case, action: str, *, author, from_state: str, note: str = "") -> BadRatingCaseStep:
+    step = step_new(case, action, author=author, from_state=from_state, note=note)
+    step.save(force_insert=True)
+    return step
 
 
 def _text(value: str, field: str, message: str, errors: dict) -> str:
@@ -148,20 +155,25 @@ def _close(case: BadRatingCase, state: str) -> None:
 # --- opening --------------------------------------------------------------------------------
 
 
+def case_new(rating: Rating) -> BadRatingCase:
+    """The case a bad rating opens, not yet stored: awaiting its return visit, due
+    ``HALL_BAD_RATING_DEADLINE_DAYS`` after the rating's day."""
+    day = timezone.localdate(rating.created_at)
+    deadline = deadline_after(day, settings.HALL_BAD_RATING_DEADLINE_DAYS)
+    return BadRatingCase(rating=rating, opened_at=rating.created_at, deadline=deadline)
+
+
 def case_open(*, rating: Rating, new: bool = False) -> BadRatingCase | None:
     """Open the case of a bad rating (nothing for a good one; the existing one if opened).
     Called inside the rating's transaction; ``new``: the rating was stored in it, so it can
     have no case yet and the case is simply inserted (the rating form's path)."""
     if not rating.is_bad:
         return None
-    day = timezone.localdate(rating.created_at)
-    fields = {
-        "opened_at": rating.created_at,
-        "deadline": deadline_after(day, settings.HALL_BAD_RATING_DEADLINE_DAYS),
-    }
     if new:
-        case, created = BadRatingCase.objects.create(rating=rating, **fields), True
+        case, created = case_new(rating), True
+        case.save(force_insert=True)
     else:
+        fields = {"opened_at": rating.created_at, "deadline": case_new(rating).deadline}
         with transaction.atomic():
             case, created = BadRatingCase.objects.get_or_create(rating=rating, defaults=fields)
     if created:

@@ -285,9 +285,14 @@ class BadRatingCase(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.get_state_display()}"
 
+    @staticmethod
+    def number_prefix(opened_at) -> str:
+        """What a case's number starts with; its id follows, in five digits or more."""
+        return f"CP{opened_at:%Y%m}-"
+
     @property
     def number(self) -> str:
-        return f"CP{self.opened_at:%Y%m}-{self.pk:05d}"
+        return f"{self.number_prefix(self.opened_at)}{self.pk:05d}"
 
 
 class VisitMethod(models.TextChoices):

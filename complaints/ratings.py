@@ -10,6 +10,8 @@ signed (its absence only makes a new device), the address from the connection.
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import secrets
 from collections.abc import Iterable
 
@@ -17,26 +19,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from complaints.cases import case_open
+from complaints.case_notices import NOTICE_OPENED, STAFF_PAGE, case_notice_facts
+from complaints.cases import case_new, case_open, step_new
 from complaints.models import (
     BAD_LEVELS,
     COMMENT_MAX,
+    BadRatingCase,
+    BadRatingCaseStep,
     Level,
     Rating,
     RatingReason,
     RatingToken,
     WindowRatingCode,
 )
-from hall.sql import Precompiled
+from hall.models import Notice
+from hall.sql import Precompiled, insert_values
 from hall.validators import validate_phone
 from staff.models import Assignment, StaffMember
 from windows.models import Department, Window
 
 Channel = Rating.Channel
+Action = BadRatingCaseStep.Action
 NAME_MAX = Rating._meta.get_field("name").max_length
 
 
@@ -269,6 +277,15 @@ def _token_insert_sql() -> str:
     (``staff_on_duty_id``); their account comes back too, for a bad rating's notice. Same text
     on PostgreSQL and SQLite (≥ 3.35: ``RETURNING``)."""
     q = connection.ops.quote_name
+    return f"""{_token_insert()}
+        RETURNING {_RETURNED_SQL},
+            (SELECT s.user_id FROM {q(StaffMember._meta.db_table)} s
+             WHERE s.id = {q(Rating._meta.db_table)}.staff_id)"""
+
+
+def _token_insert() -> str:
+    """``_token_insert_sql`` without its ``RETURNING``."""
+    q = connection.ops.quote_name
     seat = Assignment._meta
     return f"""
         INSERT INTO {q(Rating._meta.db_table)} (
@@ -284,27 +301,84 @@ def _token_insert_sql() -> str:
         FROM {q(RatingToken._meta.db_table)} t
         JOIN {q(Window._meta.db_table)} w ON w.id = t.window_id
         WHERE t.token = %s AND t.issued_at >= %s AND w.active
-        ON CONFLICT (token_id) DO NOTHING
-        RETURNING id, window_id, staff_id, department_id, token_id,
-            (SELECT s.user_id FROM {q(StaffMember._meta.db_table)} s
-             WHERE s.id = {q(Rating._meta.db_table)}.staff_id)"""
+        ON CONFLICT (token_id) DO NOTHING"""
 
 
-_TOKEN_INSERT: dict[str, str] = {}  # by database vendor, made on first use
+def _token_insert_with_case_sql(case: list[str], step: list[str], notice: list[str]) -> str:
+    """PostgreSQL: ``_token_insert_sql`` that also opens a bad rating's case — the case, its
+    first step and the staff member's notice, what ``case_open`` writes after the rating on
+    SQLite — in the same statement (a data-modifying ``WITH``): one round trip, atomic
+    without a transaction. ``case``, ``step``, ``notice``: their other columns, whose values
+    (``hall.sql.insert_values``, what ``save`` would store) follow the insert's parameters.
+    The notice's parameters are ``case_notice_params``: its facts, and the case's number
+    made from the case's new id as ``BadRatingCase.number`` makes it. Returns the row
+    ``_token_insert_sql`` returns."""
+    q = connection.ops.quote_name
+
+    def values(columns: list[str]) -> str:
+        return ", ".join(["%s"] * len(columns))
+
+    digits = "CAST(c.id AS text)"
+    return f"""
+        WITH r AS ({_token_insert()} RETURNING {_RETURNED_SQL}),
+        c AS (
+            INSERT INTO {q(BadRatingCase._meta.db_table)} (rating_id, {", ".join(case)})
+            SELECT r.id, {values(case)} FROM r RETURNING id),
+        u AS (SELECT s.user_id FROM r JOIN {q(StaffMember._meta.db_table)} s ON s.id = r.staff_id),
+        st AS (
+            INSERT INTO {q(BadRatingCaseStep._meta.db_table)} (case_id, {", ".join(step)})
+            SELECT c.id, {values(step)} FROM c),
+        n AS (
+            INSERT INTO {q(Notice._meta.db_table)} (user_id, params, {", ".join(notice)})
+            SELECT u.user_id, CAST(%s AS jsonb) || jsonb_build_object('case', CAST(%s AS text)
+                   || CASE WHEN c.id > 99999 THEN {digits} ELSE lpad({digits}, 5, '0') END),
+                   {values(notice)}
+            FROM c CROSS JOIN u)
+        SELECT r.id, r.window_id, r.staff_id, r.department_id, r.token_id, u.user_id
+        FROM r LEFT JOIN u ON TRUE"""
+
+
+_TOKEN_INSERT: dict[tuple[str, bool], str] = {}  # by database vendor and case, on first use
 _RETURNED = ("id", "window_id", "staff_id", "department_id", "token_id")
+_RETURNED_SQL = ", ".join(_RETURNED)
 _RATING = _fields(Rating, {f.attname for f in Rating._meta.concrete_fields})
 _STAFF_USER = _fields(StaffMember, {"id", "user_id"})
 
 
+def _opening(now: datetime.datetime, level: str) -> tuple[tuple[list[str], ...], list]:
+    """The other columns of a bad rating's case, first step and notice, and their values
+    with the notice's facts and the case number's prefix (``_token_insert_with_case_sql``)."""
+    case = case_new(Rating(level=level, created_at=now))
+    case_columns, case_values = insert_values(case, written=("rating_id",))
+    step_columns, step_values = insert_values(
+        step_new(case, Action.OPENED, author=None, from_state=""), written=("case_id",)
+    )
+    notice = Notice(kind=NOTICE_OPENED, url=reverse(STAFF_PAGE))
+    notice_columns, notice_values = insert_values(notice, written=("user_id", "params"))
+    columns = (case_columns, step_columns, notice_columns)
+    facts = json.dumps(case_notice_facts(case))
+    prefix = BadRatingCase.number_prefix(case.opened_at)
+    return columns, [*case_values, *step_values, facts, prefix, *notice_values]
+
+
 def _token_rating_insert(
-    value: str, *, level: str, now: datetime.datetime, fields: dict[str, str], **hashes: str
+    value: str,
+    *,
+    level: str,
+    now: datetime.datetime,
+    fields: dict[str, str],
+    with_case: bool = False,
+    **hashes: str,
 ) -> Rating:
-    """Spend the token ``value`` and store its rating (``_token_insert_sql``); when nothing
-    was stored, say why (a ValidationError on ``token``: code "unknown" for a token that does
-    not exist, "refused" for a spent or expired one or an inactive window)."""
-    sql = _TOKEN_INSERT.get(connection.vendor)
+    """Spend the token ``value`` and store its rating (``_token_insert_sql``; ``with_case``:
+    and open its case, ``_token_insert_with_case_sql``); when nothing was stored, say why (a
+    ValidationError on ``token``: code "unknown" for a token that does not exist, "refused"
+    for a spent or expired one or an inactive window)."""
+    opening, more = _opening(now, level) if with_case else ((), [])
+    sql = _TOKEN_INSERT.get((connection.vendor, with_case))
     if sql is None:
-        sql = _TOKEN_INSERT[connection.vendor] = _token_insert_sql()
+        sql = _token_insert_with_case_sql(*opening) if with_case else _token_insert_sql()
+        _TOKEN_INSERT[connection.vendor, with_case] = sql
     ops = connection.ops
     day = ops.adapt_datefield_value(timezone.localdate(now))
     life = datetime.timedelta(days=settings.HALL_RATING_TOKEN_DAYS)
@@ -321,7 +395,7 @@ def _token_rating_insert(
     )
     with connection.cursor() as cursor:  # prepared on PostgreSQL after a few runs
         cursor.execute(
-            sql, (day, day, *values, value[:40], ops.adapt_datetimefield_value(now - life))
+            sql, (day, day, *values, value[:40], ops.adapt_datetimefield_value(now - life), *more)
         )
         row = cursor.fetchone()
     if row is None:
@@ -379,11 +453,20 @@ def rating_submit(
     )
     if token:
         value = token.token if isinstance(token, RatingToken) else token
-        if not reasons and level not in BAD_LEVELS:
-            return _token_rating_insert(value, level=level, now=now, fields=fields, **hashes)
+        # On PostgreSQL the insert opens a bad rating's case itself; on SQLite it follows.
+        bad = level in BAD_LEVELS
+        with_case = bad and connection.vendor == "postgresql"
+        insert = functools.partial(
+            _token_rating_insert, value, level=level, now=now, fields=fields, **hashes
+        )
+        if not reasons and bad == with_case:
+            return insert(with_case=with_case)
         with transaction.atomic():
-            rating = _token_rating_insert(value, level=level, now=now, fields=fields, **hashes)
-            _rating_extras(rating, reasons)
+            rating = insert(with_case=with_case)
+            if reasons:
+                rating.reasons.set(reasons)
+            if bad and not with_case:
+                case_open(rating=rating, new=True)
         return rating
     channel = Channel.KIOSK if kiosk else Channel.QR
     with transaction.atomic():

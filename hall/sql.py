@@ -1,4 +1,5 @@
-"""Reads whose SQL the ORM builds once per process, for the few hottest requests.
+"""Reads whose SQL the ORM builds once per process, for the few hottest requests, and the
+values of a hand-written insert.
 
 Building a query through the ORM (resolving lookups, joins, the select list) costs several
 times running a small indexed read; on the hall's most visited pages — the public guide a QR
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model, QuerySet
 
 
 class Precompiled:
@@ -56,3 +57,27 @@ class Precompiled:
                     row[pos] = function(row[pos], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+_INSERTED: dict[tuple, tuple[list, list[str]]] = {}  # by model, ``written`` and vendor
+
+
+def insert_values(obj: Model, *, written: tuple[str, ...] = ()) -> tuple[list[str], list]:
+    """The columns (quoted) and values the ORM's insert of the unsaved ``obj`` writes: every
+    concrete field but the automatic primary key and ``written`` (attnames the caller's SQL
+    writes itself), each value prepared as ``Model.save`` prepares it (defaults,
+    ``auto_now_add``, the driver's adaptation) — for an ``INSERT … SELECT`` that takes a key
+    from another part of its statement and must store what ``save`` would."""
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-access proxy
+    key = (type(obj), written, db.vendor)
+    known = _INSERTED.get(key)
+    if known is None:
+        meta = obj._meta
+        fields = [
+            f
+            for f in meta.local_concrete_fields
+            if f is not meta.auto_field and not f.generated and f.attname not in written
+        ]
+        known = _INSERTED[key] = (fields, [db.ops.quote_name(f.column) for f in fields])
+    fields, columns = known
+    return columns, [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]

@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 from django.core.signing import get_cookie_signer
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import ratings
+from complaints import cases, ratings
 from complaints.models import Level, Rating, RatingToken
 from complaints.views import KIOSK_COOKIE, KIOSK_SALT
 from hall.models import Notice
@@ -173,12 +174,81 @@ def test_a_bad_rating_with_a_token_tells_the_staff_member_without_reading_them(
     token = ratings.token_issue(window=window, staff=staff_member)
     with CaptureQueriesContext(connection) as done:
         ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=token.token)
-    # The insert returns whom to tell: the rating, its case, the case's first step and the
-    # notice are written, and nothing is read.
+    # The rating, its case, the case's first step and the notice are written, and nothing is
+    # read: on PostgreSQL by one statement, on SQLite the insert returns whom to tell.
     kinds = [q["sql"].split()[0] for q in done.captured_queries]
-    assert kinds.count("INSERT") == 4 and "SELECT" not in kinds
+    if connection.vendor == "postgresql":
+        assert kinds == ["WITH"]
+    else:
+        assert [k for k in kinds if k not in ("SAVEPOINT", "RELEASE")] == ["INSERT"] * 4
+    case = Rating.objects.get().case
     notice = Notice.objects.get(user=staff_member.user)
-    assert notice.kind == "bad_rating_opened"
+    assert notice.kind == "bad_rating_opened" and notice.url == reverse("rating_my")
+    assert notice.params == cases.case_notice_params(case)
+    assert notice.params["case"] == case.number == f"CP{case.opened_at:%Y%m}-{case.pk:05d}"
+    step = case.steps.get()
+    assert (step.action, step.from_state, step.to_state, step.author) == (
+        "opened",
+        "",
+        "visit",
+        None,
+    )
+
+
+def _opened(level, token):
+    """A bad rating's case, first step and notice as stored, without ids, keys or times."""
+    rating = Rating.objects.get(token__token=token)
+    case = rating.case
+    drop = {"id", "rating", "opened_at", "at", "case", "user", "created_at"}
+    step = case.steps.get()
+    notice = Notice.objects.get(params__case=case.number)
+    return (
+        {k: v for k, v in model_to_dict(case).items() if k not in drop},
+        {k: v for k, v in model_to_dict(step).items() if k not in drop},
+        {k: v for k, v in model_to_dict(notice).items() if k not in drop | {"params"}},
+        {**notice.params, "case": None},
+        (case.opened_at, step.at.date(), notice.created_at.date()),
+    )
+
+
+@pytest.mark.postgres
+def test_the_one_statement_opens_the_case_as_the_orm_does(window, staff_member, reasons):
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement with its case is PostgreSQL's")
+    one, two = (ratings.token_issue(window=window, staff=staff_member).token for _ in "12")
+    ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=one)
+    # The other token through SQLite's way: the insert, then case_open in its transaction.
+    now = timezone.now()
+    with transaction.atomic():
+        rating = ratings._token_rating_insert(
+            two,
+            level=Level.VERY_DISSATISFIED,
+            now=now,
+            fields=dict.fromkeys(("comment", "name", "phone"), ""),
+            device_hash="",
+            ip_hash="",
+        )
+        cases.case_open(rating=rating, new=True)
+    by_statement, by_orm = _opened(Level.VERY_DISSATISFIED, one), _opened(None, two)
+    assert by_statement[:4] == by_orm[:4]
+    assert by_statement[0]["state"] == "visit" and by_statement[0]["deadline"]
+    assert by_statement[4][0] == Rating.objects.get(token__token=one).created_at
+    assert by_statement[4][1:] == (timezone.localdate(), timezone.localdate())
+
+
+@pytest.mark.postgres
+def test_a_case_number_past_five_digits_is_the_same_in_the_notice(window, staff_member, reasons):
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement with its case is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('complaints_badratingcase', 'id'), 123455)"
+        )
+    token = ratings.token_issue(window=window, staff=staff_member).token
+    ratings.rating_submit(level=Level.DISSATISFIED, token=token)
+    case = Rating.objects.get().case
+    assert case.pk == 123456
+    assert Notice.objects.get().params["case"] == case.number == f"CP{case.opened_at:%Y%m}-123456"
 
 
 def test_a_token_without_a_name_records_the_one_person_seated_that_day(window, reasons):
@@ -232,15 +302,21 @@ def test_a_token_read_in_one_query_carries_the_right_window_and_department(
     assert ratings.token_find(token.token).used_at == rating.created_at
 
 
+@pytest.mark.django_db(transaction=True)  # as a request runs: no test transaction around it
 def test_a_rating_whose_case_cannot_be_written_leaves_its_token_unspent(
     window, reasons, monkeypatch
 ):
     token = ratings.token_issue(window=window)
+    made = cases.case_new
 
-    def broken(**kwargs):
-        raise IntegrityError("the case could not be written")
+    def broken(rating):  # a handling the database's check refuses
+        case = made(rating)
+        case.handling = "nonsense"
+        return case
 
-    monkeypatch.setattr(ratings, "case_open", broken)
+    # On PostgreSQL the one statement fails, on SQLite the case's insert after the rating's.
+    monkeypatch.setattr(cases, "case_new", broken)
+    monkeypatch.setattr(ratings, "case_new", broken)
     with pytest.raises(IntegrityError):
         ratings.rating_submit(level=Level.VERY_DISSATISFIED, token=token.token)
     # Rolled back with the rating that spent it: the token still rates.

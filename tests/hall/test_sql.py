@@ -1,4 +1,5 @@
-"""Precompiled reads: the ORM's SQL built once, run with each call's values."""
+"""Precompiled reads: the ORM's SQL built once, run with each call's values; the values of a
+hand-written insert."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from hall.sql import Precompiled
+from hall.models import Notice
+from hall.sql import Precompiled, insert_values
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,27 @@ def test_on_postgresql_a_prepared_statement_survives_a_rollback():
         User.objects.create(username="a")
     for _ in range(6):
         assert read.rows("a") == [("甲",)]
+
+
+def test_a_hand_written_insert_stores_what_save_would():
+    user = User.objects.create(username="a")
+    notice = Notice(user=user, kind=Notice.Kind.SCORE_ENTRY, url="/scores/")
+    columns, values = insert_values(notice, written=("params",))
+    # Neither the automatic key nor the column the caller writes; auto_now_add is filled.
+    assert len(columns) == len(values) == len(Notice._meta.concrete_fields) - 2
+    assert notice.created_at is not None
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (params, {', '.join(columns)})"
+            f" VALUES (%s, {', '.join(['%s'] * len(values))})",
+            ['{"points": "-1"}', *values],
+        )
+    stored = Notice.objects.get()
+    assert (stored.user, stored.kind, stored.url, stored.read_at) == (
+        user,
+        "score_entry",
+        "/scores/",
+        None,
+    )
+    assert stored.created_at == notice.created_at and stored.params == {"points": "-1"}
