@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import cases, ratings
-from complaints.models import Level, Rating, RatingToken
+from complaints.models import BadRatingCase, Level, Rating, RatingToken
 from complaints.views import KIOSK_COOKIE, KIOSK_SALT
 from hall.models import Notice
 from hall.text import mask_phone
@@ -126,10 +126,12 @@ def test_a_token_rates_once_and_a_second_use_is_refused_with_a_message(anonymous
 def test_the_service_refuses_a_spent_token_and_stores_nothing(window, reasons):
     token = ratings.token_issue(window=window)
     ratings.rating_submit(level=Level.SATISFIED, token=token.token)
-    with pytest.raises(ratings.ValidationError) as exc:
-        ratings.rating_submit(level=Level.SATISFIED, token=token.token)
-    assert "token" in exc.value.message_dict
+    for level in (Level.SATISFIED, Level.VERY_DISSATISFIED):  # a bad one opens no case
+        with pytest.raises(ratings.ValidationError) as exc:
+            ratings.rating_submit(level=level, token=token.token)
+        assert "token" in exc.value.message_dict
     assert Rating.objects.count() == 1
+    assert not BadRatingCase.objects.exists() and not Notice.objects.exists()
 
 
 def test_a_good_rating_with_a_token_is_one_statement(anonymous, window, staff_member, reasons):
