@@ -197,6 +197,15 @@ def test_a_bad_rating_with_a_token_tells_the_staff_member_without_reading_them(
     )
 
 
+def test_a_bad_rating_naming_nobody_opens_its_case_and_tells_no_one(window, reasons):
+    StaffMemberFactory(window=window)
+    StaffMemberFactory(window=window)  # two seated: the rating cannot name who served
+    ratings.rating_submit(level=Level.DISSATISFIED, token=ratings.token_issue(window=window).token)
+    rating = Rating.objects.get()
+    assert rating.staff_id is None and rating.case.steps.get().action == "opened"
+    assert not Notice.objects.exists()
+
+
 def _opened(level, token):
     """A bad rating's case, first step and notice as stored, without ids, keys or times."""
     rating = Rating.objects.get(token__token=token)
