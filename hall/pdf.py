@@ -27,12 +27,13 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hall.models import Document
+from hall.sql import insert_values, returned_models
 
 logger = logging.getLogger(__name__)
 
@@ -233,15 +234,18 @@ def documents_request(
     requests: list[Request], *, requested_by=None, queue: bool = True
 ) -> list[Document]:
     """``document_request`` for several documents at once (a month close asks for four or
-    more), in a few statements instead of five per document: one read of the existing rows,
-    one insert of the new ones, one update per distinct set of values among the existing
-    ones (the month's documents share theirs), one read of the result. Same rows and same
-    queueing as one ``document_request`` per document; in the order of ``requests``."""
+    more), in one statement on PostgreSQL and SQLite: ``INSERT … ON CONFLICT (key) DO UPDATE
+    … RETURNING``. A new key gets its row; a known one is queued again with this request's
+    kind, title, group and parameters, its progress and error cleared and its generation
+    bumped (so a render still running for an older request is discarded); its file stays
+    until the new render replaces it. In the order of ``requests``; asked twice in one call,
+    a key takes its last request."""
+    if not requests:
+        return []
     now = timezone.now()
     wanted = {r.key: r for r in requests}
-    with transaction.atomic(savepoint=False):
-        existing = {d.key: d for d in Document.objects.filter(key__in=list(wanted))}
-        new = [
+    rows = [
+        insert_values(
             Document(
                 kind=r.kind,
                 key=r.key,
@@ -251,47 +255,49 @@ def documents_request(
                 requested_by=requested_by,
                 requested_at=now,
             )
-            for key, r in wanted.items()
-            if key not in existing
-        ]
-        if new:
-            # A row created meanwhile by another request for the same key stays as it made it.
-            Document.objects.bulk_create(new, ignore_conflicts=True)
-        # One update per distinct params (the month's documents share theirs); kind, title
-        # and group, which differ per document, are set per row.
-        by_params: dict[str, list[tuple[Request, int]]] = {}
-        for key, document in existing.items():
-            r = wanted[key]
-            by_params.setdefault(repr(sorted((r.params or {}).items())), []).append(
-                (r, document.pk)
-            )
-        for rows in by_params.values():
-
-            def per_row(name, rows=rows):
-                return Case(
-                    *(When(pk=pk, then=Value(getattr(r, name))) for r, pk in rows),
-                    output_field=Document._meta.get_field(name),
-                )
-
-            Document.objects.filter(pk__in=[pk for _r, pk in rows]).update(
-                kind=per_row("kind"),
-                title=per_row("title"),
-                group=per_row("group"),
-                params=rows[0][0].params or {},
-                requested_by=requested_by,
-                requested_at=now,
-                status=Document.Status.QUEUED,
-                done=0,
-                total=0,
-                error="",
-                generation=F("generation") + 1,
-            )
-        documents = {d.key: d for d in Document.objects.filter(key__in=list(wanted))}
-    out = [documents[r.key] for r in requests if r.key in documents]
+        )
+        for r in wanted.values()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert_sql(rows[0][0], len(rows)), [v for _columns, values in rows for v in values]
+        )
+        documents = {d.key: d for d in returned_models(Document, cursor.fetchall())}
+    out = [documents[r.key] for r in requests]
     if queue:
         for document in out:
             transaction.on_commit(lambda pk=document.pk: _queue(pk))
     return out
+
+
+# What a request sets again on a known document (with the generation, bumped).
+_ASKED_AGAIN = (
+    "kind",
+    "title",
+    "group",
+    "params",
+    "requested_by",
+    "requested_at",
+    "status",
+    "done",
+    "total",
+    "error",
+)
+
+
+def _upsert_sql(columns: list[str], n: int) -> str:
+    q = connection.ops.quote_name
+    meta = Document._meta
+    table = q(meta.db_table)
+    again = [q(meta.get_field(name).column) for name in _ASKED_AGAIN]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returning = ", ".join(q(f.column) for f in meta.concrete_fields)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * n)}"
+        f" ON CONFLICT ({q('key')}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in again)
+        + f", {q('generation')} = {table}.{q('generation')} + 1 RETURNING {returning}"
+    )
 
 
 def _storage():

@@ -1,5 +1,5 @@
-"""Reads whose SQL the ORM builds once per process, for the few hottest requests, and the
-values of a hand-written insert.
+"""Reads whose SQL the ORM builds once per process, for the few hottest requests; the
+values of a hand-written insert, and models from the rows it returns.
 
 Building a query through the ORM (resolving lookups, joins, the select list) costs several
 times running a small indexed read; on the hall's most visited pages — the public guide a QR
@@ -81,3 +81,26 @@ def insert_values(obj: Model, *, written: tuple[str, ...] = ()) -> tuple[list[st
         known = _INSERTED[key] = (fields, [db.ops.quote_name(f.column) for f in fields])
     fields, columns = known
     return columns, [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+
+
+def returned_models(model: type[Model], rows: list[tuple]) -> list[Model]:
+    """Instances of ``model`` from rows of all its concrete columns in field order (a
+    hand-written statement's ``RETURNING``), each value converted as the ORM converts what
+    it reads (on SQLite: text → datetime, JSON text → dict)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = model._meta.concrete_fields
+    columns = [f.get_col(model._meta.db_table) for f in fields]
+    converters = [
+        (i, db.ops.get_db_converters(col) + col.get_db_converters(db), col)
+        for i, col in enumerate(columns)
+    ]
+    converters = [(i, functions, col) for i, functions, col in converters if functions]
+    names = [f.attname for f in fields]
+    made = []
+    for row in rows:
+        values = list(row)
+        for i, functions, col in converters:
+            for function in functions:
+                values[i] = function(values[i], col, db)
+        made.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
+    return made

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hall import checks, pdf
 from hall.models import Document
@@ -201,6 +203,38 @@ def test_a_render_overtaken_by_a_newer_request_is_discarded(db, media, monkeypat
     assert document.status == Document.Status.QUEUED
     assert not document.file
     assert not default_storage.listdir("documents")[1]  # the discarded file is gone
+
+
+def test_several_documents_are_asked_for_in_one_statement(db, django_user_model):
+    admin = django_user_model.objects.create(username="office")
+    known = pdf.document_request(
+        kind="test.hello", key="known", title="旧", params={"v": 1}, queue=False
+    )
+    Document.objects.filter(pk=known.pk).update(
+        status=Document.Status.DONE, file="documents/known.pdf", done=2, total=2
+    )
+    asked = [
+        pdf.Request(kind="test.hello", key="new", title="新", group="g", params={"v": 2}),
+        pdf.Request(kind="test.hello", key="known", title="再", group="g", params={"v": 3}),
+        pdf.Request(kind="test.hello", key="new", title="新二", group="g", params={"v": 4}),
+    ]
+    with CaptureQueriesContext(connection) as done:
+        documents = pdf.documents_request(asked, requested_by=admin, queue=False)
+    assert [q["sql"].split()[0] for q in done.captured_queries] == ["INSERT"]
+    # In the order asked; a key asked twice takes its last request.
+    assert [d.key for d in documents] == ["new", "known", "new"]
+    new, again = documents[0], documents[1]
+    assert (new.title, new.params, new.generation, new.requested_by) == ("新二", {"v": 4}, 1, admin)
+    # Read back as the ORM reads (SQLite returns text for these).
+    assert isinstance(new.requested_at, datetime.datetime) and new.requested_at.tzinfo
+    assert isinstance(new.created_at, datetime.datetime)
+    # The known one is queued again with the new request's values; its file stays until the
+    # new render replaces it.
+    again.refresh_from_db()
+    assert (again.pk, again.title, again.group, again.params) == (known.pk, "再", "g", {"v": 3})
+    assert (again.status, again.done, again.total, again.generation) == ("queued", 0, 0, 2)
+    assert again.file.name == "documents/known.pdf" and again.requested_by == admin
+    assert Document.objects.count() == 2
 
 
 def test_a_request_without_queueing_waits_for_beat(db, media, django_capture_on_commit_callbacks):
