@@ -439,8 +439,9 @@ def rating_submit(
     With ``token`` (its value, or the token) the window (and perhaps the staff member) come
     from the token, spent by the rating's own insert (``_token_insert_sql``): of two
     submissions racing with one token exactly one stores a rating, whatever either read. A
-    good rating without reasons is that one statement and needs no transaction; reasons and
-    a bad rating's case are written in one with it. Without a token the rating is for
+    good rating without reasons is that one statement and needs no transaction, and so is a
+    bad one on PostgreSQL (the statement writes its case too); reasons, and on SQLite a bad
+    rating's case, are written in one with it. Without a token the rating is for
     ``window`` and counts against the device's and the address's limits (or the paired
     kiosk's). Bad input raises ValidationError by field; a refused token, on ``token``.
     """
@@ -459,7 +460,7 @@ def rating_submit(
         insert = functools.partial(
             _token_rating_insert, value, level=level, now=now, fields=fields, **hashes
         )
-        if not reasons and bad == with_case:
+        if not reasons and (with_case or not bad):  # one statement: atomic on its own
             return insert(with_case=with_case)
         with transaction.atomic():
             rating = insert(with_case=with_case)
