@@ -464,10 +464,7 @@ def rating_submit(
             return insert(with_case=with_case)
         with transaction.atomic():
             rating = insert(with_case=with_case)
-            if reasons:
-                rating.reasons.set(reasons)
-            if bad and not with_case:
-                case_open(rating=rating, new=True)
+            _rating_extras(rating, reasons, case=not with_case)
         return rating
     channel = Channel.KIOSK if kiosk else Channel.QR
     with transaction.atomic():
@@ -486,8 +483,10 @@ def rating_submit(
     return rating
 
 
-def _rating_extras(rating: Rating, reasons: list[RatingReason]) -> None:
-    """What is written with a rating, in its transaction: its reasons, a bad rating's case."""
+def _rating_extras(rating: Rating, reasons: list[RatingReason], *, case: bool = True) -> None:
+    """What is written with a rating, in its transaction: its reasons, a bad rating's case
+    (``case``: False when the rating's own statement wrote it)."""
     if reasons:
         rating.reasons.set(reasons)
-    case_open(rating=rating, new=True)  # a bad rating opens its case (差评整改)
+    if case:
+        case_open(rating=rating, new=True)  # a bad rating opens its case (差评整改)

@@ -47,16 +47,21 @@ class Precompiled:
         with connection.cursor() as cursor:
             cursor.execute(sql, [swap.get(p, p) if isinstance(p, str) else p for p in params])
             rows = cursor.fetchall()
-        if not converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for pos, (functions, expression) in converters.items():
-                for function in functions:
-                    row[pos] = function(row[pos], expression, connection)
-            converted.append(tuple(row))
-        return converted
+        return _converted(rows, converters) if converters else rows
+
+
+def _converted(rows: list[tuple], converters: dict) -> list[tuple]:
+    """``rows`` with each column converted as the ORM converts what it reads; ``converters``
+    as ``SQLCompiler.get_converters`` gives them (position → (functions, expression))."""
+    db = connections[DEFAULT_DB_ALIAS]
+    converted = []
+    for row in rows:
+        row = list(row)
+        for pos, (functions, expression) in converters.items():
+            for function in functions:
+                row[pos] = function(row[pos], expression, db)
+        converted.append(tuple(row))
+    return converted
 
 
 _INSERTED: dict[tuple, tuple[list, list[str]]] = {}  # by model, ``written`` and vendor
@@ -89,18 +94,13 @@ def returned_models(model: type[Model], rows: list[tuple]) -> list[Model]:
     it reads (on SQLite: text → datetime, JSON text → dict)."""
     db = connections[DEFAULT_DB_ALIAS]
     fields = model._meta.concrete_fields
-    columns = [f.get_col(model._meta.db_table) for f in fields]
-    converters = [
-        (i, db.ops.get_db_converters(col) + col.get_db_converters(db), col)
-        for i, col in enumerate(columns)
-    ]
-    converters = [(i, functions, col) for i, functions, col in converters if functions]
+    converters = {}
+    for pos, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        functions = db.ops.get_db_converters(col) + col.get_db_converters(db)
+        if functions:
+            converters[pos] = (functions, col)
     names = [f.attname for f in fields]
-    made = []
-    for row in rows:
-        values = list(row)
-        for i, functions, col in converters:
-            for function in functions:
-                values[i] = function(values[i], col, db)
-        made.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
-    return made
+    return [
+        model.from_db(DEFAULT_DB_ALIAS, names, list(row)) for row in _converted(rows, converters)
+    ]

@@ -206,7 +206,7 @@ def test_a_bad_rating_naming_nobody_opens_its_case_and_tells_no_one(window, reas
     assert not Notice.objects.exists()
 
 
-def _opened(level, token):
+def _opened(token):
     """A bad rating's case, first step and notice as stored, without ids, keys or times."""
     rating = Rating.objects.get(token__token=token)
     case = rating.case
@@ -240,7 +240,7 @@ def test_the_one_statement_opens_the_case_as_the_orm_does(window, staff_member, 
             ip_hash="",
         )
         cases.case_open(rating=rating, new=True)
-    by_statement, by_orm = _opened(Level.VERY_DISSATISFIED, one), _opened(None, two)
+    by_statement, by_orm = _opened(one), _opened(two)
     assert by_statement[:4] == by_orm[:4]
     assert by_statement[0]["state"] == "visit" and by_statement[0]["deadline"]
     assert by_statement[4][0] == Rating.objects.get(token__token=one).created_at
