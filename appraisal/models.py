@@ -309,7 +309,14 @@ class ScoreEntry(models.Model):
 class MonthlyResult(models.Model):
     """A month's result for one staff member or one window, written by the month close."""
 
-    month = models.ForeignKey(AppraisalMonth, on_delete=models.CASCADE, related_name="results")
+    # Indexes (the close writes 560 rows at once, each index entry costing): reads go by month
+    # (the unique (month, staff) index's prefix), by month and staff, by month for windows
+    # (the partial unique index), and by staff over months ("My scores"). No index of its own
+    # for the month, the window or the department: nothing reads by them alone but a delete's
+    # PROTECT check, and months, windows and departments are never deleted.
+    month = models.ForeignKey(
+        AppraisalMonth, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     staff = models.ForeignKey(
         "staff.StaffMember",
         null=True,
@@ -323,8 +330,11 @@ class MonthlyResult(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="monthly_results",
+        db_index=False,
     )
-    department = models.ForeignKey("windows.Department", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "windows.Department", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     base = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("100"))
     additions = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
     deductions = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal("0"))
@@ -342,7 +352,11 @@ class MonthlyResult(models.Model):
         ordering = ["rank_hall"]
         constraints = [
             models.UniqueConstraint(fields=["month", "staff"], name="result_unique_staff"),
-            models.UniqueConstraint(fields=["month", "window"], name="result_unique_window"),
+            models.UniqueConstraint(
+                fields=["month", "window"],
+                condition=Q(window__isnull=False),
+                name="result_unique_window",
+            ),
             models.CheckConstraint(
                 condition=(Q(staff__isnull=False) & Q(window__isnull=True))
                 | (Q(staff__isnull=True) & Q(window__isnull=False)),

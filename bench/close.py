@@ -309,11 +309,57 @@ def timed_sql(month) -> tuple[float, list]:
     return time.perf_counter() - start, rows
 
 
+# The write alone: what any close that stores its results pays on top of computing them.
+RESULT_COLUMNS = (
+    "month_id, staff_id, window_id, department_id, base, additions, deductions, staff_share,"
+    " total, rank_hall, rank_department, bonus, disqualified, is_star, is_banner"
+)
+ROWS_TABLE, BARE_TABLE = "bench_results_rows", "bench_results_bare"
+
+
+def write_tables(month) -> None:
+    """After a close: its result rows copied aside, and a table like MonthlyResult (columns,
+    defaults, checks, indexes: ``LIKE … INCLUDING ALL``) without its foreign keys, which
+    ``LIKE`` does not copy. Ordinary tables, written to the WAL like MonthlyResult."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {ROWS_TABLE}, {BARE_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {ROWS_TABLE} AS SELECT {RESULT_COLUMNS}"
+            " FROM appraisal_monthlyresult WHERE month_id = %s",
+            [month.pk],
+        )
+        cursor.execute(f"CREATE TABLE {BARE_TABLE} (LIKE appraisal_monthlyresult INCLUDING ALL)")
+        cursor.execute(f"ANALYZE {ROWS_TABLE}")
+
+
+def timed_write(month, table: str) -> float:
+    """The close's result rows written again into ``table`` (its own rows of the month
+    deleted first, untimed), in a transaction committed as the close commits
+    (``synchronous_commit`` off): the ``INSERT … SELECT`` and the COMMIT, which checks the
+    deferred foreign keys. Nothing is computed."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE month_id = %s", [month.pk])
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(
+            f"INSERT INTO {table} ({RESULT_COLUMNS}) SELECT {RESULT_COLUMNS} FROM {ROWS_TABLE}"
+        )
+    return time.perf_counter() - start
+
+
 def measure(month, rounds: int) -> dict:
     reset(month)
     timed_close(month)  # warm-up: imports, plans, caches
     timed_sql(month)
-    closes, sqls, ratios = [], [], []
+    write_tables(month)
+    timed_write(month, "appraisal_monthlyresult")
+    timed_write(month, BARE_TABLE)
+    closes, sqls, ratios, writes, bare = [], [], [], [], []
     for i in range(rounds):
         reset(month)
         if i % 2 == 0:
@@ -322,15 +368,26 @@ def measure(month, rounds: int) -> dict:
         else:
             s, rows = timed_sql(month)
             c = timed_close(month)
+        # The same rows written again, with and without the foreign keys (order alternating);
+        # the month's results are the close's again afterwards (same subjects and totals).
+        for table in ("appraisal_monthlyresult", BARE_TABLE)[:: 1 if i % 2 else -1]:
+            (writes if table == "appraisal_monthlyresult" else bare).append(
+                timed_write(month, table) / s
+            )
         closes.append(c)
         sqls.append(s)
         ratios.append(c / s)
-        log(f"round {i + 1}: close {c * 1000:.1f} ms, SQL {s * 1000:.1f} ms, ratio {c / s:.2f}")
+        log(
+            f"round {i + 1}: close {c * 1000:.1f} ms, SQL {s * 1000:.1f} ms, ratio {c / s:.2f};"
+            f" write alone {writes[-1]:.2f} × SQL, without foreign keys {bare[-1]:.2f} ×"
+        )
     by_close, by_sql = close_checksum(month), checksum(rows)
     return {
         "close": statistics.median(closes),
         "sql": statistics.median(sqls),
         "ratio": statistics.median(ratios),
+        "write": statistics.median(writes),
+        "write_bare": statistics.median(bare),
         "closes": closes,
         "ratios": ratios,
         "checksum_close": by_close,
@@ -459,6 +516,11 @@ def run(scales: list[int], rounds: int, seed: int) -> int:
             f"     ratio     close / SQL = {m['ratio']:.2f} median "
             f"(runs: {' '.join(f'{r:.2f}' for r in m['ratios'])})"
             + (f"  target <= {TARGET_RATIO:g}" if scale == 1 else "")
+        )
+        print(
+            f"     write     the close's {n} rows written again (INSERT … SELECT + COMMIT), "
+            f"÷ raw SQL: {m['write']:.2f} median with MonthlyResult's foreign keys, "
+            f"{m['write_bare']:.2f} without them"
         )
         print(
             f"     checksum  {'equal' if same else 'DIFFERENT'}: {n} subjects, "

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from appraisal import scoring
 from appraisal.models import AppraisalMonth, Award, MonthlyResult, Rule, RuleBook, ScoreEntry
@@ -245,6 +245,22 @@ def test_closing_twice_gives_exactly_the_same_rows(late, staff_member):
         )
     )
     assert first == again and len(first) == 2
+
+
+@pytest.mark.parametrize("subject", ["staff", "window"])
+def test_the_database_refuses_a_second_result_for_a_subject_and_month(late, staff_member, subject):
+    """Results of a month are one per staff member and one per window; the window's
+    uniqueness is a partial index (windows only), the staff member's a full one."""
+    month_close(OCT)
+    result = MonthlyResult.objects.get(**{f"{subject}__isnull": False})
+    twin = MonthlyResult.objects.get(pk=result.pk)
+    twin.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    # The same subject in another month is another result.
+    twin.month = AppraisalMonth.objects.create(month=datetime.date(2026, 9, 1))
+    twin.save()
+    assert MonthlyResult.objects.filter(**{subject: getattr(result, subject)}).count() == 2
 
 
 def test_a_closed_month_refuses_new_entries(late, staff_member):
